@@ -40,6 +40,8 @@ export class MetadataImage {
   readonly topicsByName = new Map<string, TopicState>();
   readonly topicsById = new Map<string, TopicState>();
   private readonly configs = new Map<string, Map<string, string>>();
+  /** The first producer id not yet handed out (Kafka's ProducerIdsRecord). */
+  nextProducerId = 0;
   /** How many records have been applied; a broker compares it with the controller's. */
   appliedRecords = 0;
 
@@ -103,6 +105,12 @@ export class MetadataImage {
         this.configs.delete(configKey("topic", topic.name));
         break;
       }
+      case "producer-ids":
+        if (record.nextProducerId < this.nextProducerId) {
+          throw new MetadataImageError(`producer ids must not go back from ${this.nextProducerId} to ${record.nextProducerId}`, record);
+        }
+        this.nextProducerId = record.nextProducerId;
+        break;
       case "config": {
         const key = configKey(record.resourceType, record.resourceName);
         let entries = this.configs.get(key);

@@ -61,6 +61,13 @@ export interface ConfigRecord {
   value: string | null;
 }
 
+/** A block of producer ids was handed to a broker; ids below nextProducerId are never reused. */
+export interface ProducerIdsRecord {
+  type: "producer-ids";
+  brokerId: number;
+  nextProducerId: number;
+}
+
 export type MetadataRecord =
   | RegisterBrokerRecord
   | FenceBrokerRecord
@@ -69,7 +76,8 @@ export type MetadataRecord =
   | PartitionRecord
   | PartitionChangeRecord
   | RemoveTopicRecord
-  | ConfigRecord;
+  | ConfigRecord
+  | ProducerIdsRecord;
 
 /** Partition leader id meaning "no leader" (Kafka's LeaderAndIsr.NO_LEADER). */
 export const NO_LEADER = -1;
