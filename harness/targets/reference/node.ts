@@ -1,0 +1,131 @@
+// One reference-broker node as its own OS process (`reference-broker/main.ts`), so the nemesis's
+// SIGKILL, SIGSTOP and restarts are real: started and restarted with the same identity and data
+// directory, ready when it prints `ready bootstrap=...`, its output appended to one log file.
+import { rm } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { StartupError } from "../../errors.ts";
+import { describeExit, SupervisedProcess } from "../../proc/child.ts";
+import { fileSize, logTail, waitForLogLine } from "../../proc/log-file.ts";
+import { NodeStateError } from "../kafka/node.ts";
+import type { ClusterNode, NodeRole } from "../target.ts";
+
+const READY = /^ready bootstrap=/;
+const STOP_GRACE_MS = 15_000;
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const ENTRY = fileURLToPath(new URL("../../../reference-broker/main.ts", import.meta.url));
+
+export interface ReferenceNodeSetup {
+  nodeId: number;
+  port: number;
+  dataDir: string;
+  logFile: string;
+  /** key=value broker settings. */
+  config: readonly (readonly [string, string])[];
+  startTimeoutMs: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export class ReferenceNode implements ClusterNode {
+  readonly nodeId: number;
+  readonly roles: readonly NodeRole[] = ["broker", "controller"];
+  readonly dataDir: string;
+  readonly logFile: string;
+  readonly clientAddress: string;
+  private current: SupervisedProcess | undefined;
+
+  constructor(private readonly setup: ReferenceNodeSetup) {
+    this.nodeId = setup.nodeId;
+    this.dataDir = setup.dataDir;
+    this.logFile = setup.logFile;
+    this.clientAddress = `127.0.0.1:${setup.port}`;
+  }
+
+  get name(): string {
+    return `reference node ${this.nodeId}`;
+  }
+
+  pid(): number | undefined {
+    return this.current?.isRunning() ? this.current.pid : undefined;
+  }
+
+  isRunning(): boolean {
+    return this.current?.isRunning() ?? false;
+  }
+
+  async start(): Promise<void> {
+    if (this.isRunning()) throw new NodeStateError(`${this.name} is already running (pid ${this.pid()})`, "node-running", { nodeId: this.nodeId });
+    const { setup } = this;
+    const logOffset = fileSize(setup.logFile);
+    const child = await SupervisedProcess.start({
+      name: this.name,
+      file: process.execPath,
+      args: [
+        "--import",
+        "tsx",
+        ENTRY,
+        "--node-id",
+        String(setup.nodeId),
+        "--port",
+        String(setup.port),
+        "--data-dir",
+        setup.dataDir,
+        ...setup.config.flatMap(([key, value]) => ["--config", `${key}=${value}`]),
+      ],
+      cwd: REPO_ROOT,
+      env: setup.env ?? process.env,
+      logFile: setup.logFile,
+    });
+    this.current = child;
+    const wait = await waitForLogLine({
+      file: setup.logFile,
+      fromOffset: logOffset,
+      pattern: READY,
+      timeoutMs: setup.startTimeoutMs,
+      stopIf: () => {
+        const status = child.exitStatus();
+        return status === undefined ? undefined : `exited with ${describeExit(status)}`;
+      },
+    });
+    if (wait.outcome === "found") return;
+    await child.kill();
+    const why = wait.outcome === "timeout" ? `did not print "ready" within ${setup.startTimeoutMs / 1000} s` : wait.reason;
+    throw new StartupError(`${this.name} ${why} while starting; last lines of ${setup.logFile}:\n${logTail(setup.logFile, 15)}`, "reference-node-not-ready", {
+      nodeId: this.nodeId,
+      logFile: setup.logFile,
+    });
+  }
+
+  async kill(): Promise<void> {
+    await this.current?.kill();
+  }
+
+  async pause(): Promise<void> {
+    await this.running("pause").pause();
+  }
+
+  async resume(): Promise<void> {
+    await this.running("resume").resume();
+  }
+
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
+    await this.current?.terminate(graceMs);
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  async wipe(): Promise<void> {
+    if (this.isRunning()) throw new NodeStateError(`cannot wipe ${this.name} while it runs (pid ${this.pid()}); stop or kill it first`, "node-running", { nodeId: this.nodeId });
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  private running(action: string): SupervisedProcess {
+    const child = this.current;
+    if (child === undefined || !child.isRunning()) {
+      throw new NodeStateError(`cannot ${action} ${this.name}: it is not running`, "node-not-running", { nodeId: this.nodeId });
+    }
+    return child;
+  }
+}
