@@ -1,8 +1,9 @@
 // The list of kconform's subcommands; each lives in its own file beside this one.
 import type { Command } from "commander";
+import { brokerCommand } from "./broker.ts";
+import { clusterCommand } from "./cluster.ts";
+import { setupCommand } from "./setup.ts";
 
 export function commands(): Command[] {
-  return [
-    // one line per command file, e.g. clusterCommand(),
-  ];
+  return [brokerCommand(), clusterCommand(), setupCommand()];
 }
