@@ -1,0 +1,176 @@
+// Checker throughput on histories of a correct log (harness/checker/log-model.ts) of 100 k to 1 M
+// events, and how the time per event grows with size (1.00 = linear). Run it with
+//   node --import tsx bench/checker.bench.ts
+// It is a measurement, not a test: nothing here fails on a slow machine.
+//
+// Columns, each the best of three runs from a collected heap:
+//   check          the checker alone, fed one event at a time: (parse + check) - parse; wall clock,
+//                  then process CPU time (steadier on a shared machine; it includes the collector's
+//                  helper threads)
+//   parse+check    JSON.parse of each line, then the checker: what `kconform check` does, minus disk
+//   file           the whole CLI path: streamed from a JSON Lines file, validated, parsed, checked
+//   in memory      checkHistory() over an array of all events; the array stays alive, so the
+//                  collector re-marks it on every major collection the check's own allocations cause
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { checkHistory, HistoryCheck } from "../harness/checker/catalogue.ts";
+import { simulate, type ModelAction, type ModelOutcome, type ModelStep } from "../harness/checker/log-model.ts";
+import { streamHistoryFile } from "../harness/history/reader.ts";
+import type { HistoryEvent } from "../harness/history/types.ts";
+
+const SIZES = [100_000, 250_000, 500_000, 1_000_000];
+const REPEATS = 3;
+
+/** The workload mix: mostly sends and polls, some transactions and commits, rare rebalances and faults. */
+const ACTIONS: [ModelAction, number][] = [
+  ["send", 400],
+  ["send-keyed", 50],
+  ["poll", 400],
+  ["txn", 80],
+  ["commit", 60],
+  ["assign", 3],
+  ["subscribe", 3],
+  ["crash", 1],
+  ["nemesis", 3],
+];
+const OUTCOMES: [ModelOutcome, number][] = [
+  ["ok", 90],
+  ["info-applied", 3],
+  ["info-lost", 3],
+  ["fail", 4],
+];
+
+// Every timed run starts from a collected heap, not with the previous run's garbage to clear.
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
+
+/** xorshift32: the same histories on every run. */
+function random(seed: number): () => number {
+  let state = seed | 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state >>> 0;
+  };
+}
+
+function pick<T>(next: () => number, weighted: [T, number][]): T {
+  const total = weighted.reduce((sum, [, w]) => sum + w, 0);
+  let roll = next() % total;
+  for (const [item, weight] of weighted) {
+    if (roll < weight) return item;
+    roll -= weight;
+  }
+  return weighted[0][0];
+}
+
+function steps(count: number, seed: number): ModelStep[] {
+  const next = random(seed);
+  return Array.from({ length: count }, () => ({
+    process: next() % 10,
+    action: pick(next, ACTIONS),
+    pick: next() % 4096,
+    outcome: pick(next, OUTCOMES),
+    completeNow: next() % 3 === 0,
+  }));
+}
+
+/** A history of about `events` events as JSON lines: a first try tells how many events a step makes. */
+function generate(events: number, seed: number): string[] {
+  const trial = Math.round(events / 2);
+  const probe = simulate(steps(trial, seed), { partitions: 12 }).length;
+  return simulate(steps(Math.round((trial * events) / probe), seed), { partitions: 12 }).map((event) => JSON.stringify(event));
+}
+
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+/** Best wall-clock and best CPU milliseconds of REPEATS runs. */
+function bestOf(run: () => void): Timing {
+  const best = { wall: Infinity, cpu: Infinity };
+  for (let r = 0; r < REPEATS; r++) {
+    collectGarbage();
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    run();
+    best.wall = Math.min(best.wall, performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    best.cpu = Math.min(best.cpu, (used.user + used.system) / 1000);
+  }
+  return best;
+}
+
+async function bestOfAsync(run: () => Promise<void>): Promise<number> {
+  let best = Infinity;
+  for (let r = 0; r < REPEATS; r++) {
+    collectGarbage();
+    const start = performance.now();
+    await run();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+const rate = (events: number, ms: number) => `${((events / ms) * 1000 / 1e6).toFixed(2)} M/s`;
+const pad = (text: string | number, width: number) => String(text).padStart(width);
+const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "kconform-bench-"));
+  try {
+    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}; load average ${load()}`);
+    console.log(`${pad("events", 9)} ${pad("records", 9)} ${pad("check", 15)} ${pad("check cpu", 15)} ${pad("growth", 6)} ${pad("parse+check", 15)} ${pad("file", 15)} ${pad("in memory", 15)}  verdict`);
+    let baseline: number | undefined;
+    for (const size of SIZES) {
+      const lines = generate(size, size);
+      const n = lines.length;
+      const parseOnly = bestOf(() => {
+        for (const line of lines) JSON.parse(line);
+      });
+      let verdict: unknown;
+      let records = 0;
+      const parseAndCheck = bestOf(() => {
+        const check = new HistoryCheck();
+        for (const line of lines) check.add(JSON.parse(line) as HistoryEvent);
+        const result = check.finish();
+        verdict = result.valid;
+        records = result.stats["records-polled"];
+      });
+      const checkOnly = Math.max(parseAndCheck.wall - parseOnly.wall, 1);
+      const checkCpu = Math.max(parseAndCheck.cpu - parseOnly.cpu, 1);
+      const perEvent = checkOnly / n;
+      baseline ??= perEvent;
+
+      const path = join(dir, `history-${size}.jsonl`);
+      writeFileSync(path, `${JSON.stringify({ "kconform-history": 1, bench: size })}\n${lines.join("\n")}\n`);
+      const file = await bestOfAsync(async () => {
+        const check = new HistoryCheck();
+        const summary = await streamHistoryFile(path, (event) => check.add(event));
+        if (check.finish(summary.header).valid !== verdict) throw new Error("the file's verdict differs");
+      });
+      rmSync(path);
+
+      const events = lines.map((line) => JSON.parse(line) as HistoryEvent);
+      const inMemory = bestOf(() => {
+        if (checkHistory(events).valid !== verdict) throw new Error("the in-memory verdict differs");
+      });
+
+      const cell = (ms: number) => pad(`${rate(n, ms)} ${pad(ms.toFixed(0), 5)}ms`, 15);
+      console.log(
+        `${pad(n, 9)} ${pad(records, 9)} ${cell(checkOnly)} ${cell(checkCpu)} ${pad((perEvent / baseline).toFixed(2), 6)} ${cell(parseAndCheck.wall)} ${cell(file)} ${cell(inMemory.wall)}  ${String(verdict)}`,
+      );
+    }
+    console.log("growth: check time per event relative to the smallest history (1.00 = linear)");
+    console.log(`load average at the end: ${load()}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

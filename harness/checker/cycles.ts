@@ -1,0 +1,106 @@
+// G0 and G1c (Jepsen, via Elle): dependency cycles between transactions. ww: one operation's send
+// immediately precedes another's in a partition's version order; wr: an operation polled another's
+// send. G0 is a cycle of ww edges alone (Kafka does not isolate writes, so Jepsen allows it);
+// G1c is a cycle of wr edges, transactions that each saw the other's writes, which no commit
+// order explains. Mixed cycles are normal under Kafka's transactions (Jepsen allows G1c once it
+// infers ww edges) and are not reported. Runs only when the history has transactions.
+import type { AnomalyType, CycleStep } from "./anomalies.ts";
+import { evidence, type Analysis, type Findings } from "./analysis.ts";
+import type { HistoryIndex } from "./history-index.ts";
+import { graphOf, shortestCycle, stronglyConnectedComponents } from "./scc.ts";
+
+/** Edges as parallel lists: operations (positions in `ops`), partition, value, next value (ww). */
+interface Edges {
+  from: number[];
+  to: number[];
+  partition: number[];
+  value: number[];
+  next: number[];
+}
+
+const newEdges = (): Edges => ({ from: [], to: [], partition: [], value: [], next: [] });
+
+export const cycles: Analysis = {
+  name: "cycles",
+  run(index, findings) {
+    if (!index.hasTxn) return;
+    report(index, findings, "G0", writeEdges(index));
+    report(index, findings, "G1c", readEdges(index));
+  },
+};
+
+function writeEdges(index: HistoryIndex): Edges {
+  const edges = newEdges();
+  for (const log of index.logs) {
+    if (log === undefined) continue;
+    const order = log.versionOrder();
+    for (let i = 1; i < order.length; i++) {
+      const later = order.valueAt(i);
+      if (order.indexOf(later) !== i) continue;
+      const earlier = order.valueAt(i - 1);
+      const from = index.writerOf(earlier);
+      const to = index.writerOf(later);
+      if (from < 0 || to < 0 || from === to) continue;
+      if (!index.names.covers(index.writerTargetOf(earlier), log.partition) || !index.names.covers(index.writerTargetOf(later), log.partition)) continue;
+      edges.from.push(from);
+      edges.to.push(to);
+      edges.partition.push(log.partition);
+      edges.value.push(earlier);
+      edges.next.push(later);
+    }
+  }
+  return edges;
+}
+
+function readEdges(index: HistoryIndex): Edges {
+  const edges = newEdges();
+  const { ops } = index;
+  const lastReader = new Int32Array(ops.length).fill(-1);
+  const reads = index.reads.data;
+  // Only operations that both read and write can lie on a cycle of wr edges.
+  const readsAndWrites = (row: number) => ops.readFrom[row] < ops.readTo[row] && ops.writeFrom[row] < ops.writeTo[row];
+  for (let reader = 0; reader < ops.length; reader++) {
+    if (!readsAndWrites(reader)) continue;
+    for (let i = ops.readFrom[reader]; i < ops.readTo[reader]; i += 3) {
+      const partition = reads[i];
+      const value = reads[i + 2];
+      const writer = index.writerOf(value);
+      if (writer < 0 || writer === reader || lastReader[writer] === reader || !readsAndWrites(writer)) continue;
+      if (!index.names.covers(index.writerTargetOf(value), partition)) continue;
+      lastReader[writer] = reader;
+      edges.from.push(writer);
+      edges.to.push(reader);
+      edges.partition.push(partition);
+      edges.value.push(value);
+      edges.next.push(NaN);
+    }
+  }
+  return edges;
+}
+
+function report(index: HistoryIndex, findings: Findings, type: AnomalyType, edges: Edges): void {
+  if (edges.from.length === 0) return;
+  const graph = graphOf(index.ops.length, edges.from, edges.to);
+  for (const component of stronglyConnectedComponents(graph)) {
+    findings.report(type, () => {
+      const steps: CycleStep[] = shortestCycle(graph, component).map((e) => ({
+        from: index.ops.index[edges.from[e]],
+        to: index.ops.index[edges.to[e]],
+        relation: type === "G0" ? "ww" : "wr",
+        partition: index.names.name(edges.partition[e]),
+        value: edges.value[e],
+        ...(type === "G0" && { next: edges.next[e] }),
+      }));
+      const told = steps.map((s) =>
+        s.relation === "ww"
+          ? `op ${s.from} sent ${s.value} to ${s.partition} right before op ${s.to} sent ${s.next}`
+          : `op ${s.from} sent ${s.value} to ${s.partition}, which op ${s.to} polled`,
+      );
+      const explanation =
+        type === "G0"
+          ? `Write cycle: ${told.join("; ")}, so the transactions' writes interleave in contradictory orders.`
+          : `Cycle of information flow: ${told.join("; ")}, so each transaction saw another's writes and none can have committed first.`;
+      return { explanation, ops: evidence(...steps.map((s) => s.from)), steps, count: component.length };
+    });
+  }
+}

@@ -1,0 +1,112 @@
+// The history's client operations as columns of typed arrays, one row per operation, in order of
+// completion. A million operations as objects would be a million objects for the garbage
+// collector to trace on every pass; as columns they are a dozen arrays. What few operations carry
+// beyond numbers (targets, groups, rebalances, keys) sits in a side map.
+
+export const Kind = {
+  send: 0,
+  poll: 1,
+  txn: 2,
+  assign: 3,
+  subscribe: 4,
+  commit: 5,
+  crash: 6,
+  createPartitions: 7,
+} as const;
+export type Kind = (typeof Kind)[keyof typeof Kind];
+
+/** send, poll and txn: operations made of micro-operations. */
+export function isMicroOps(kind: number): boolean {
+  return kind <= Kind.txn;
+}
+
+export function isMembership(kind: number): boolean {
+  return kind === Kind.assign || kind === Kind.subscribe;
+}
+
+export const Outcome = { ok: 0, fail: 1, info: 2, invoke: 3 } as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+export interface RebalanceFact {
+  assigned: boolean;
+  partitions: readonly number[];
+  generation: number | undefined;
+}
+
+/** What an operation carries besides numbers; most carry nothing. */
+export interface OpExtras {
+  /** Membership: partitions or topics; create-partitions: topics. */
+  targets?: readonly number[];
+  /** Commit: (partition, offset) pairs. */
+  commits?: readonly number[];
+  /** Named consumer group (subscribe, commit). */
+  group?: string;
+  seekToBeginning?: boolean;
+  rebalance?: readonly RebalanceFact[];
+  /** Per send of the operation, its key when the partitioner placed it (the invoke named a topic). */
+  keys?: readonly (string | null)[];
+}
+
+const NO_EXTRAS: OpExtras = Object.freeze({});
+
+export class OpTable {
+  length = 0;
+  kind = new Uint8Array(1024);
+  outcome = new Uint8Array(1024);
+  /** Client process, -1 for the nemesis. */
+  process = new Int32Array(1024);
+  /** Event index of the completion (of the invocation, for one that never completed). */
+  index = new Float64Array(1024);
+  /** Event index of the invocation, -1 when there was none. */
+  invokeIndex = new Float64Array(1024);
+  /** Sends: positions [writeFrom, writeTo) of the index's writes; polled records likewise. */
+  writeFrom = new Int32Array(1024);
+  writeTo = new Int32Array(1024);
+  readFrom = new Int32Array(1024);
+  readTo = new Int32Array(1024);
+  /** 1 where the side map has extras for the row: most rows have none, and need no lookup. */
+  private hasExtras = new Uint8Array(1024);
+  private readonly extras = new Map<number, OpExtras>();
+
+  /** Appends an operation with no micro-operations yet; returns its row. */
+  add(kind: Kind, outcome: Outcome, process: number, index: number, invokeIndex: number, extras: OpExtras | undefined): number {
+    const row = this.length;
+    if (row === this.kind.length) this.grow();
+    this.kind[row] = kind;
+    this.outcome[row] = outcome;
+    this.process[row] = process;
+    this.index[row] = index;
+    this.invokeIndex[row] = invokeIndex;
+    if (extras !== undefined) this.setExtras(row, extras);
+    this.length++;
+    return row;
+  }
+
+  extrasOf(row: number): OpExtras {
+    return this.hasExtras[row] === 1 ? (this.extras.get(row) ?? NO_EXTRAS) : NO_EXTRAS;
+  }
+
+  setExtras(row: number, extras: OpExtras): void {
+    this.extras.set(row, { ...this.extras.get(row), ...extras });
+    this.hasExtras[row] = 1;
+  }
+
+  private grow(): void {
+    const size = this.kind.length * 2;
+    const grown = <T extends Uint8Array | Int32Array | Float64Array>(column: T): T => {
+      const bigger = new (column.constructor as new (n: number) => T)(size);
+      bigger.set(column);
+      return bigger;
+    };
+    this.kind = grown(this.kind);
+    this.outcome = grown(this.outcome);
+    this.process = grown(this.process);
+    this.index = grown(this.index);
+    this.invokeIndex = grown(this.invokeIndex);
+    this.writeFrom = grown(this.writeFrom);
+    this.writeTo = grown(this.writeTo);
+    this.readFrom = grown(this.readFrom);
+    this.readTo = grown(this.readTo);
+    this.hasExtras = grown(this.hasExtras);
+  }
+}

@@ -1,0 +1,82 @@
+// poll-skip and nonmonotonic-poll (Jepsen): a process's next poll of a partition must start right
+// after the record its previous ok poll ended with. Jepsen's excuses: assign/subscribe keep only
+// the partitions still covered; an indeterminate operation retires the process (Jepsen gives the
+// worker a new process id). kconform adds: rebalance events, seek-to-beginning and crash forget
+// the partitions they touch. (Under subscribe Jepsen allows both anomalies: see catalogue.ts.)
+import { evidence, list, plural, type Analysis } from "./analysis.ts";
+import { LastSeen } from "./last-seen.ts";
+import { OpPartitions } from "./op-partitions.ts";
+import { isMembership, isMicroOps, Kind, Outcome } from "./op-table.ts";
+
+const SKIPPED_SHOWN = 8;
+
+export const pollOrder: Analysis = {
+  name: "poll-order",
+  run(index, findings) {
+    const { names, ops } = index;
+    const last = new LastSeen();
+    const current = new OpPartitions();
+    const reads = index.reads.data;
+    for (let row = 0; row < ops.length; row++) {
+      const process = ops.process[row];
+      if (process < 0) continue;
+      const kind = ops.kind[row];
+      const outcome = ops.outcome[row];
+      const extras = ops.extrasOf(row);
+      if (kind === Kind.crash) last.forgetProcess(process);
+      if (isMembership(kind) && outcome !== Outcome.fail) {
+        if (extras.seekToBeginning) last.forgetProcess(process);
+        else last.keepCovered(process, extras.targets ?? [], names);
+      }
+      if (extras.rebalance) for (const fact of extras.rebalance) last.forgetCovered(process, fact.partitions, names);
+      const from = ops.readFrom[row];
+      const to = ops.readTo[row];
+      if (isMicroOps(kind) && to > from) {
+        const op = ops.index[row];
+        current.begin();
+        for (let i = from; i < to; i += 3) current.push(reads[i], reads[i + 2]);
+        for (let s = 0; s < current.count; s++) {
+          const partition = current.partitions[s];
+          const first = current.first[s];
+          const previous = last.get(process, partition);
+          if (previous !== undefined) {
+            const order = index.log(partition).versionOrder();
+            const delta = order.distance(previous.value, first);
+            if (delta !== 1) {
+              const name = names.name(partition);
+              const opening = `Process ${process} polled ${previous.value} from ${name} (op ${previous.op}), and its next poll of ${name} (op ${op})`;
+              if (delta > 1) {
+                findings.report("poll-skip", () => {
+                  const skipped = order.between(previous.value, first, SKIPPED_SHOWN);
+                  return {
+                    explanation: `${opening} started at ${first}, skipping ${plural(delta - 1, "record")} in between (${list(skipped)}${delta - 1 > skipped.length ? ", ..." : ""}).`,
+                    ops: evidence(previous.op, op),
+                    partition: name,
+                    process,
+                    values: [previous.value, first],
+                    delta,
+                    skipped,
+                  };
+                });
+              } else {
+                findings.report("nonmonotonic-poll", () => ({
+                  explanation:
+                    delta === 0
+                      ? `${opening} returned ${first} again, without a reassignment in between.`
+                      : `${opening} went back to ${first}, ${plural(-delta, "position")} before ${previous.value} in the log, without a reassignment in between.`,
+                  ops: evidence(previous.op, op),
+                  partition: name,
+                  process,
+                  values: [previous.value, first],
+                  delta,
+                }));
+              }
+            }
+          }
+          if (outcome === Outcome.ok) last.set(process, partition, op, current.last[s]);
+        }
+      }
+      if (outcome === Outcome.info) last.forgetProcess(process);
+    }
+  },
+};
