@@ -223,6 +223,7 @@ function checkOf(events: readonly HistoryEvent[], allowed: string[] = []): Check
       "unmatched-completions": 0,
       "nemesis-events": counts.nemesis,
       partitions: partitions.size,
+      "values-sent-twice": 0,
       "values-sent": counts.sent,
       "records-polled": counts.polled,
       "anomaly-counts": Object.fromEntries(types.map((t) => [t, anomalies[t]?.length ?? 0])),
