@@ -1,9 +1,10 @@
 // The list of kconform's subcommands; each lives in its own file beside this one.
 import type { Command } from "commander";
 import { brokerCommand } from "./broker.ts";
+import { checkCommand } from "./check.ts";
 import { clusterCommand } from "./cluster.ts";
 import { setupCommand } from "./setup.ts";
 
 export function commands(): Command[] {
-  return [brokerCommand(), clusterCommand(), setupCommand()];
+  return [brokerCommand(), checkCommand(), clusterCommand(), setupCommand()];
 }
