@@ -1,6 +1,7 @@
 // OffsetForLeaderEpoch (key 23), versions 2-4: for a leader epoch, the largest epoch this log has
 // at or below it and the offset where that epoch ends (consumers validate their position with it
-// after a leader change; issue 4's followers truncate with it). Leader-epoch fencing as in Fetch.
+// after a leader change; followers learn the same from Fetch v12's diverging epoch, as Kafka's
+// do since truncation on fetch). Leader-epoch fencing as in Fetch.
 import { ErrorCode } from "../protocol/errors.ts";
 import { ApiKey } from "../protocol/generated/messages.ts";
 import type { BrokerContext } from "../broker/context.ts";

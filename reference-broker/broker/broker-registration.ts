@@ -18,7 +18,8 @@ export interface BrokerEndpoint {
   rack: string | null;
 }
 
-function uncleanPolicy(image: MetadataImage, config: BrokerConfig): UncleanPolicy {
+/** Whether each topic allows unclean leader election: its override, else the broker setting. */
+export function uncleanPolicy(image: MetadataImage, config: BrokerConfig): UncleanPolicy {
   return (topic) => effectiveTopicConfig(image.configOverrides("topic", topic), config.values).uncleanLeaderElection;
 }
 

@@ -6,6 +6,7 @@ import type { GroupService } from "../group-service/group-service.ts";
 import type { Clock } from "../io/clock.ts";
 import type { Logger } from "../logger.ts";
 import type { ProducerIdManager } from "../producers/producer-ids.ts";
+import type { ReplicaSelector } from "../replication/replica-selector.ts";
 import type { DelayedOperations } from "./delayed-operations.ts";
 import type { MetadataQuorum } from "./metadata-quorum.ts";
 import type { ReplicaManager } from "./replica-manager.ts";
@@ -25,6 +26,8 @@ export interface BrokerContext {
   readonly purgatory: DelayedOperations;
   /** The group coordinators of the __consumer_offsets partitions this node leads. */
   readonly groups: GroupService;
+  /** replica.selector.class: which replica a consumer that gave its rack is sent to read from (KIP-392). */
+  readonly replicaSelector: ReplicaSelector | undefined;
   /** What ApiVersions advertises: the handler table's ranges. */
   advertisedApis(): AdvertisedApi[];
 }

@@ -10,6 +10,11 @@ import { GroupService } from "../group-service/group-service.ts";
 import { NodeDisk } from "../io/node-disk.ts";
 import { lineLogger, type Logger } from "../logger.ts";
 import { ProducerIdManager } from "../producers/producer-ids.ts";
+import { replicaFetcherSettings } from "../replication/fetcher-settings.ts";
+import { QuorumIsrChangeChannel } from "../replication/isr-change-channel.ts";
+import { peerBrokerChannelFactory } from "../replication/peer-broker-channel.ts";
+import { replicaSelectorFor } from "../replication/replica-selector.ts";
+import { ReplicationService } from "../replication/replication-service.ts";
 import { Listener } from "../server/listener.ts";
 import { BROKER_APIS } from "./api-table.ts";
 import { fenceBroker, registerBroker } from "./broker-registration.ts";
@@ -56,6 +61,7 @@ export class BrokerNode {
     private readonly quorum: SingleNodeQuorum,
     private readonly housekeeping: Housekeeping,
     private readonly unsubscribe: () => void,
+    private readonly replication: ReplicationService,
   ) {}
 
   get nodeId(): number {
@@ -72,6 +78,7 @@ export class BrokerNode {
     if (configuredId !== undefined && Number(configuredId) !== options.nodeId) {
       throw new NodeStartError(`node.id=${configuredId} contradicts node id ${options.nodeId}`, "node-id-mismatch", { nodeId: options.nodeId });
     }
+    const replicaSelector = replicaSelectorFor(config.get("replica.selector.class"));
     const clock = options.clock ?? systemClock;
     const disk = options.disk ?? new NodeDisk();
     const logger = options.logger ?? lineLogger(`node-${options.nodeId}`);
@@ -81,7 +88,16 @@ export class BrokerNode {
     const quorum = new SingleNodeQuorum(disk, dataDir, logger.child("metadata"));
     await quorum.start();
     const purgatory = new DelayedOperations(clock);
-    const replicas = new ReplicaManager({ nodeId, dataDir, config, disk, clock, logger: logger.child("replicas"), onPartitionChange: (key) => purgatory.checkAndComplete(key) });
+    const replicas = new ReplicaManager({
+      nodeId,
+      dataDir,
+      config,
+      disk,
+      clock,
+      logger: logger.child("replicas"),
+      onPartitionChange: (key) => purgatory.checkAndComplete(key),
+      replication: { isrChangeChannel: new QuorumIsrChangeChannel(quorum), isReplicaIsrEligible: (id) => quorum.image.isLive(id) },
+    });
     const cleanups: (() => Promise<void> | void)[] = [() => quorum.stop(), () => replicas.close(), () => purgatory.shutdown()];
     const undo = async () => {
       for (const cleanup of cleanups.reverse()) await cleanup();
@@ -89,6 +105,20 @@ export class BrokerNode {
     try {
       replicas.load(quorum.image);
       const unsubscribe = quorum.subscribe((records, image) => replicas.onMetadata(records, image));
+      // Subscribed after the replica manager, so the fetchers see replicas that already took each change.
+      const fetcherSettings = replicaFetcherSettings(config);
+      const replication = new ReplicationService({
+        nodeId,
+        config,
+        clock,
+        logger: logger.child("replication"),
+        hostedReplicas: () => replicas.partitions(),
+        metadata: quorum,
+        channelFactory: peerBrokerChannelFactory(nodeId, fetcherSettings.requestTimeoutMs),
+        fetcherSettings,
+      });
+      replication.start();
+      cleanups.push(() => replication.stop());
       let dispatcher: ApiDispatcher<BrokerContext> | undefined;
       const topics = new TopicAdmin(quorum, config);
       const groups = new GroupService({ config, clock, logger: logger.child("groups"), metadata: quorum, topics, replicas, purgatory });
@@ -104,6 +134,7 @@ export class BrokerNode {
         producerIds: new ProducerIdManager(new LocalProducerIdBlocks(disk, dataDir)),
         purgatory,
         groups,
+        replicaSelector,
         advertisedApis: () => dispatcher?.advertised() ?? [],
       };
       dispatcher = new ApiDispatcher(BROKER_APIS, context);
@@ -125,7 +156,7 @@ export class BrokerNode {
       cleanups.push(() => groups.stop());
       gate.open();
       logger.log("info", "node started", { nodeId, clusterId: meta.clusterId, listener: `${listenHost}:${boundPort}`, advertised: `${advertisedHost}:${advertisedPort}` });
-      return new BrokerNode(context, dataDir, `${advertisedHost}:${advertisedPort}`, listener, quorum, housekeeping, unsubscribe);
+      return new BrokerNode(context, dataDir, `${advertisedHost}:${advertisedPort}`, listener, quorum, housekeeping, unsubscribe, replication);
     } catch (error) {
       await undo();
       throw error;
@@ -149,6 +180,7 @@ export class BrokerNode {
         logger.log("warn", "controlled shutdown failed; stopping anyway", { error: (error as Error).message });
       }
       this.unsubscribe();
+      await this.replication.stop();
       replicas.close();
       await this.quorum.stop();
       logger.log("info", "node stopped", { nodeId });

@@ -9,6 +9,7 @@ import type { TopicPartition } from "../log/partition-log.ts";
 import type { Logger } from "../logger.ts";
 import type { MetadataImage, TopicState } from "../metadata/image.ts";
 import type { MetadataRecord } from "../metadata/records.ts";
+import type { PartitionReplicationOptions } from "../replication/leader-isr.ts";
 import { Partition } from "./partition.ts";
 import { parsePartitionDirName, partitionDir, readPartitionTopicId } from "./partition-dirs.ts";
 import { topicSettings, type TopicSettings } from "./topic-settings.ts";
@@ -30,6 +31,8 @@ export interface ReplicaManagerOptions {
   logger: Logger;
   /** Told of every change a parked request may wait on, by partition key. */
   onPartitionChange: (key: string) => void;
+  /** How leaders commit ISR changes and judge followers; replica.lag.time.max.ms comes from the config. */
+  replication?: Omit<PartitionReplicationOptions, "replicaLagTimeMaxMs">;
 }
 
 export class ReplicaManager {
@@ -138,6 +141,7 @@ export class ReplicaManager {
       clock,
       logger: logger.child(`${topic.name}-${index}`),
       onChange: this.options.onPartitionChange,
+      replication: { replicaLagTimeMaxMs: this.options.config.int("replica.lag.time.max.ms"), ...this.options.replication },
     });
     let hosted = this.byTopicId.get(topic.topicId);
     if (!hosted) this.byTopicId.set(topic.topicId, (hosted = new Map()));
