@@ -11,22 +11,22 @@ import { NodeDisk } from "../io/node-disk.ts";
 import { lineLogger, type Logger } from "../logger.ts";
 import { ProducerIdManager } from "../producers/producer-ids.ts";
 import { replicaFetcherSettings } from "../replication/fetcher-settings.ts";
-import { QuorumIsrChangeChannel } from "../replication/isr-change-channel.ts";
 import { peerBrokerChannelFactory } from "../replication/peer-broker-channel.ts";
 import { replicaSelectorFor } from "../replication/replica-selector.ts";
 import { ReplicationService } from "../replication/replication-service.ts";
+import { ClusterMembership } from "../quorum/cluster-membership.ts";
+import type { NodeMembership } from "../quorum/membership.ts";
+import type { QuorumVoter } from "../quorum/node/voters.ts";
+import { SingleNodeMembership } from "../quorum/single-node-membership.ts";
 import { Listener } from "../server/listener.ts";
 import { BROKER_APIS } from "./api-table.ts";
-import { fenceBroker, registerBroker } from "./broker-registration.ts";
 import type { BrokerContext } from "./context.ts";
 import { DelayedOperations } from "./delayed-operations.ts";
 import { NodeStartError } from "./errors.ts";
 import { Housekeeping } from "./housekeeping.ts";
-import { LocalProducerIdBlocks } from "./local-producer-id-blocks.ts";
 import { loadOrCreateMetaProperties } from "./meta-properties.ts";
 import { ReplicaManager } from "./replica-manager.ts";
 import { RequestGate } from "./request-gate.ts";
-import { SingleNodeQuorum } from "./single-node-quorum.ts";
 import { TopicAdmin } from "./topic-admin.ts";
 
 const LOOPBACK = "127.0.0.1";
@@ -47,6 +47,8 @@ export interface BrokerNodeOptions {
   clock?: Clock;
   disk?: Disk;
   logger?: Logger;
+  /** A Raft cluster's controller quorum, and whether this node is one of its controllers; absent: a cluster of one. */
+  quorum?: { voters: readonly QuorumVoter[]; controller: boolean };
 }
 
 export class BrokerNode {
@@ -58,7 +60,7 @@ export class BrokerNode {
     /** host:port clients bootstrap from. */
     readonly bootstrap: string,
     private readonly listener: Listener,
-    private readonly quorum: SingleNodeQuorum,
+    private readonly membership: NodeMembership,
     private readonly housekeeping: Housekeeping,
     private readonly unsubscribe: () => void,
     private readonly replication: ReplicationService,
@@ -85,8 +87,16 @@ export class BrokerNode {
     const { dataDir, nodeId } = options;
     const meta = loadOrCreateMetaProperties(disk, dataDir, nodeId, options.clusterId);
 
-    const quorum = new SingleNodeQuorum(disk, dataDir, logger.child("metadata"));
-    await quorum.start();
+    const membership: NodeMembership = options.quorum
+      ? new ClusterMembership({ nodeId, clusterId: meta.clusterId, dataDir, ...options.quorum, config, disk, clock, logger, ...(options.listenHost !== undefined ? { listenHost: options.listenHost } : {}) })
+      : new SingleNodeMembership(nodeId, disk, dataDir, config, logger.child("metadata"));
+    const quorum = membership.quorum;
+    try {
+      await membership.start();
+    } catch (error) {
+      await membership.stop();
+      throw error;
+    }
     const purgatory = new DelayedOperations(clock);
     const replicas = new ReplicaManager({
       nodeId,
@@ -96,9 +106,9 @@ export class BrokerNode {
       clock,
       logger: logger.child("replicas"),
       onPartitionChange: (key) => purgatory.checkAndComplete(key),
-      replication: { isrChangeChannel: new QuorumIsrChangeChannel(quorum), isReplicaIsrEligible: (id) => quorum.image.isLive(id) },
+      replication: { isrChangeChannel: membership.isrChangeChannel, isReplicaIsrEligible: (id) => quorum.image.isLive(id) },
     });
-    const cleanups: (() => Promise<void> | void)[] = [() => quorum.stop(), () => replicas.close(), () => purgatory.shutdown()];
+    const cleanups: (() => Promise<void> | void)[] = [() => membership.stop(), () => replicas.close(), () => purgatory.shutdown()];
     const undo = async () => {
       for (const cleanup of cleanups.reverse()) await cleanup();
     };
@@ -131,13 +141,13 @@ export class BrokerNode {
         quorum,
         replicas,
         topics,
-        producerIds: new ProducerIdManager(new LocalProducerIdBlocks(disk, dataDir)),
+        producerIds: new ProducerIdManager(membership.producerIdBlocks),
         purgatory,
         groups,
         replicaSelector,
         advertisedApis: () => dispatcher?.advertised() ?? [],
       };
-      dispatcher = new ApiDispatcher(BROKER_APIS, context);
+      dispatcher = new ApiDispatcher([...BROKER_APIS, ...membership.brokerApis], context);
       const gate = new RequestGate(dispatcher);
       const listenHost = options.listenHost ?? LOOPBACK;
       const listener = new Listener(
@@ -149,14 +159,14 @@ export class BrokerNode {
       cleanups.push(() => listener.stop());
       const advertisedHost = options.advertisedHost ?? listenHost;
       const advertisedPort = options.advertisedPort ?? boundPort;
-      await registerBroker(quorum, { brokerId: nodeId, host: advertisedHost, port: advertisedPort, rack: config.get("broker.rack") }, config);
+      await membership.registerBroker({ brokerId: nodeId, host: advertisedHost, port: advertisedPort, rack: config.get("broker.rack") });
       const housekeeping = new Housekeeping(() => replicas.partitions(), config, clock, logger.child("housekeeping"));
       housekeeping.start();
       groups.start();
       cleanups.push(() => groups.stop());
       gate.open();
       logger.log("info", "node started", { nodeId, clusterId: meta.clusterId, listener: `${listenHost}:${boundPort}`, advertised: `${advertisedHost}:${advertisedPort}` });
-      return new BrokerNode(context, dataDir, `${advertisedHost}:${advertisedPort}`, listener, quorum, housekeeping, unsubscribe, replication);
+      return new BrokerNode(context, dataDir, `${advertisedHost}:${advertisedPort}`, listener, membership, housekeeping, unsubscribe, replication);
     } catch (error) {
       await undo();
       throw error;
@@ -169,20 +179,20 @@ export class BrokerNode {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      const { logger, purgatory, replicas, config, nodeId, quorum } = this.context;
+      const { logger, purgatory, replicas, nodeId } = this.context;
       await this.listener.stop();
       this.housekeeping.stop();
       this.context.groups.stop();
       purgatory.shutdown();
       try {
-        await fenceBroker(quorum, nodeId, config);
+        await this.membership.controlledShutdown();
       } catch (error) {
         logger.log("warn", "controlled shutdown failed; stopping anyway", { error: (error as Error).message });
       }
       this.unsubscribe();
       await this.replication.stop();
       replicas.close();
-      await this.quorum.stop();
+      await this.membership.stop();
       logger.log("info", "node stopped", { nodeId });
     })();
     return this.stopping;

@@ -1,6 +1,7 @@
 // One reference-broker node as its own OS process (`reference-broker/main.ts`), so the nemesis's
-// SIGKILL, SIGSTOP and restarts are real: started and restarted with the same identity and data
-// directory, ready when it prints `ready bootstrap=...`, its output appended to one log file.
+// SIGKILL, SIGSTOP and restarts are real: started and restarted with the same identity, roles and
+// data directory, ready when it prints `ready bootstrap=...` (a broker) or `ready controller=...`
+// (a dedicated controller), its output appended to one log file.
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { StartupError } from "../../errors.ts";
@@ -9,14 +10,18 @@ import { fileSize, logTail, waitForLogLine } from "../../proc/log-file.ts";
 import { NodeStateError } from "../kafka/node.ts";
 import type { ClusterNode, NodeRole } from "../target.ts";
 
-const READY = /^ready bootstrap=/;
+const READY = /^ready (bootstrap|controller)=/;
 const STOP_GRACE_MS = 15_000;
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const ENTRY = fileURLToPath(new URL("../../../reference-broker/main.ts", import.meta.url));
 
 export interface ReferenceNodeSetup {
   nodeId: number;
-  port: number;
+  roles: readonly NodeRole[];
+  /** A broker's client port. */
+  port?: number;
+  /** The controller quorum (`id@host:port,...`); absent for a cluster of one. */
+  peers?: string;
   dataDir: string;
   logFile: string;
   /** key=value broker settings. */
@@ -27,17 +32,18 @@ export interface ReferenceNodeSetup {
 
 export class ReferenceNode implements ClusterNode {
   readonly nodeId: number;
-  readonly roles: readonly NodeRole[] = ["broker", "controller"];
+  readonly roles: readonly NodeRole[];
   readonly dataDir: string;
   readonly logFile: string;
-  readonly clientAddress: string;
+  readonly clientAddress: string | undefined;
   private current: SupervisedProcess | undefined;
 
   constructor(private readonly setup: ReferenceNodeSetup) {
     this.nodeId = setup.nodeId;
+    this.roles = setup.roles;
     this.dataDir = setup.dataDir;
     this.logFile = setup.logFile;
-    this.clientAddress = `127.0.0.1:${setup.port}`;
+    this.clientAddress = setup.port !== undefined ? `127.0.0.1:${setup.port}` : undefined;
   }
 
   get name(): string {
@@ -65,10 +71,10 @@ export class ReferenceNode implements ClusterNode {
         ENTRY,
         "--node-id",
         String(setup.nodeId),
-        "--port",
-        String(setup.port),
+        ...(setup.port !== undefined ? ["--port", String(setup.port)] : []),
         "--data-dir",
         setup.dataDir,
+        ...(setup.peers !== undefined ? ["--peers", setup.peers, "--roles", setup.roles.join(",")] : []),
         ...setup.config.flatMap(([key, value]) => ["--config", `${key}=${value}`]),
       ],
       cwd: REPO_ROOT,
