@@ -3,10 +3,11 @@
 //   node --import tsx bench/checker.bench.ts
 // It is a measurement, not a test: nothing here fails on a slow machine.
 //
-// Columns, each the best of three runs from a collected heap:
-//   check          the checker alone, fed one event at a time: (parse + check) - parse; wall clock,
-//                  then process CPU time (steadier on a shared machine; it includes the collector's
-//                  helper threads)
+// Columns, each the best of several runs (20 at 100 k, 5 at 1 M) from a collected heap:
+//   check          the checker alone: events are parsed in batches of 1000 (not timed) and fed to
+//                  it one at a time (timed), so nothing but the checker's own state stays alive;
+//                  wall clock, then process CPU time (steadier on a shared machine; it includes the
+//                  collector's helper threads)
 //   parse+check    JSON.parse of each line, then the checker: what `kconform check` does, minus disk
 //   file           the whole CLI path: streamed from a JSON Lines file, validated, parsed, checked
 //   in memory      checkHistory() over an array of all events; the array stays alive, so the
@@ -16,13 +17,16 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import type { CheckResult } from "../harness/checker/anomalies.ts";
 import { checkHistory, HistoryCheck } from "../harness/checker/catalogue.ts";
 import { simulate, type ModelAction, type ModelOutcome, type ModelStep } from "../harness/checker/log-model.ts";
 import { streamHistoryFile } from "../harness/history/reader.ts";
 import type { HistoryEvent } from "../harness/history/types.ts";
 
 const SIZES = [100_000, 250_000, 500_000, 1_000_000];
-const REPEATS = 3;
+/** Runs per measurement, best kept: more for small histories, whose runs are short enough to be hit by noise. */
+const repeatsFor = (events: number) => Math.max(5, Math.round((2 * 1_000_000) / events));
+const BATCH = 1_000;
 
 /** The workload mix: mostly sends and polls, some transactions and commits, rare rebalances and faults. */
 const ACTIONS: [ModelAction, number][] = [
@@ -91,10 +95,10 @@ interface Timing {
   cpu: number;
 }
 
-/** Best wall-clock and best CPU milliseconds of REPEATS runs. */
-function bestOf(run: () => void): Timing {
+/** Best wall-clock and best CPU milliseconds of `repeats` runs. */
+function bestOf(repeats: number, run: () => void): Timing {
   const best = { wall: Infinity, cpu: Infinity };
-  for (let r = 0; r < REPEATS; r++) {
+  for (let r = 0; r < repeats; r++) {
     collectGarbage();
     const cpu = process.cpuUsage();
     const start = performance.now();
@@ -106,9 +110,38 @@ function bestOf(run: () => void): Timing {
   return best;
 }
 
-async function bestOfAsync(run: () => Promise<void>): Promise<number> {
+/** Times only the checker: each batch is parsed untimed, then fed to it timed. */
+function checkAlone(repeats: number, lines: readonly string[], onResult: (result: CheckResult) => void): Timing {
+  const best = { wall: Infinity, cpu: Infinity };
+  for (let r = 0; r < repeats; r++) {
+    collectGarbage();
+    let wall = 0;
+    let cpu = 0;
+    const check = new HistoryCheck();
+    const time = (work: () => void) => {
+      const cpuBefore = process.cpuUsage();
+      const start = performance.now();
+      work();
+      wall += performance.now() - start;
+      const used = process.cpuUsage(cpuBefore);
+      cpu += (used.user + used.system) / 1000;
+    };
+    for (let from = 0; from < lines.length; from += BATCH) {
+      const batch = lines.slice(from, from + BATCH).map((line) => JSON.parse(line) as HistoryEvent);
+      time(() => {
+        for (const event of batch) check.add(event);
+      });
+    }
+    time(() => onResult(check.finish()));
+    best.wall = Math.min(best.wall, wall);
+    best.cpu = Math.min(best.cpu, cpu);
+  }
+  return best;
+}
+
+async function bestOfAsync(repeats: number, run: () => Promise<void>): Promise<number> {
   let best = Infinity;
-  for (let r = 0; r < REPEATS; r++) {
+  for (let r = 0; r < repeats; r++) {
     collectGarbage();
     const start = performance.now();
     await run();
@@ -125,31 +158,36 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "kconform-bench-"));
   try {
     console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}; load average ${load()}`);
+    // Warm up: let the JIT compile the reader, the index and every analysis before timing anything.
+    const warmUp = generate(50_000, 1);
+    for (let r = 0; r < 5; r++) {
+      const check = new HistoryCheck();
+      for (const line of warmUp) check.add(JSON.parse(line) as HistoryEvent);
+      check.finish();
+    }
     console.log(`${pad("events", 9)} ${pad("records", 9)} ${pad("check", 15)} ${pad("check cpu", 15)} ${pad("growth", 6)} ${pad("parse+check", 15)} ${pad("file", 15)} ${pad("in memory", 15)}  verdict`);
     let baseline: number | undefined;
     for (const size of SIZES) {
+      const repeats = repeatsFor(size);
       const lines = generate(size, size);
       const n = lines.length;
-      const parseOnly = bestOf(() => {
-        for (const line of lines) JSON.parse(line);
-      });
       let verdict: unknown;
       let records = 0;
-      const parseAndCheck = bestOf(() => {
-        const check = new HistoryCheck();
-        for (const line of lines) check.add(JSON.parse(line) as HistoryEvent);
-        const result = check.finish();
+      const checkOnly = checkAlone(repeats, lines, (result) => {
         verdict = result.valid;
         records = result.stats["records-polled"];
       });
-      const checkOnly = Math.max(parseAndCheck.wall - parseOnly.wall, 1);
-      const checkCpu = Math.max(parseAndCheck.cpu - parseOnly.cpu, 1);
-      const perEvent = checkOnly / n;
+      const parseAndCheck = bestOf(repeats, () => {
+        const check = new HistoryCheck();
+        for (const line of lines) check.add(JSON.parse(line) as HistoryEvent);
+        if (check.finish().valid !== verdict) throw new Error("the parsed verdict differs");
+      });
+      const perEvent = checkOnly.wall / n;
       baseline ??= perEvent;
 
       const path = join(dir, `history-${size}.jsonl`);
       writeFileSync(path, `${JSON.stringify({ "kconform-history": 1, bench: size })}\n${lines.join("\n")}\n`);
-      const file = await bestOfAsync(async () => {
+      const file = await bestOfAsync(repeats, async () => {
         const check = new HistoryCheck();
         const summary = await streamHistoryFile(path, (event) => check.add(event));
         if (check.finish(summary.header).valid !== verdict) throw new Error("the file's verdict differs");
@@ -157,13 +195,13 @@ async function main(): Promise<void> {
       rmSync(path);
 
       const events = lines.map((line) => JSON.parse(line) as HistoryEvent);
-      const inMemory = bestOf(() => {
+      const inMemory = bestOf(repeats, () => {
         if (checkHistory(events).valid !== verdict) throw new Error("the in-memory verdict differs");
       });
 
       const cell = (ms: number) => pad(`${rate(n, ms)} ${pad(ms.toFixed(0), 5)}ms`, 15);
       console.log(
-        `${pad(n, 9)} ${pad(records, 9)} ${cell(checkOnly)} ${cell(checkCpu)} ${pad((perEvent / baseline).toFixed(2), 6)} ${cell(parseAndCheck.wall)} ${cell(file)} ${cell(inMemory.wall)}  ${String(verdict)}`,
+        `${pad(n, 9)} ${pad(records, 9)} ${cell(checkOnly.wall)} ${cell(checkOnly.cpu)} ${pad((perEvent / baseline).toFixed(2), 6)} ${cell(parseAndCheck.wall)} ${cell(file)} ${cell(inMemory.wall)}  ${String(verdict)}`,
       );
     }
     console.log("growth: check time per event relative to the smallest history (1.00 = linear)");

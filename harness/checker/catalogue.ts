@@ -158,7 +158,7 @@ export class HistoryCheck {
 }
 
 /** false beats unknown beats true: a disallowed anomaly is proof, whatever else went wrong. */
-export function verdictOf(found: readonly string[], allowed: ReadonlySet<string>, unknownReasons: readonly string[]): Verdict {
+function verdictOf(found: readonly string[], allowed: ReadonlySet<string>, unknownReasons: readonly string[]): Verdict {
   if (found.some((type) => !allowed.has(type))) return false;
   return unknownReasons.length > 0 ? "unknown" : true;
 }

@@ -3,13 +3,15 @@
 // send. G0 is a cycle of ww edges alone (Kafka does not isolate writes, so Jepsen allows it);
 // G1c is a cycle of wr edges, transactions that each saw the other's writes, which no commit
 // order explains. Mixed cycles are normal under Kafka's transactions (Jepsen allows G1c once it
-// infers ww edges) and are not reported. Runs only when the history has transactions.
+// infers ww edges) and are not reported. Unlike Elle under strict-serializable, no process or
+// real-time edges are added (no G0-realtime, G1c-process). Runs only when the history has
+// transactions.
 import type { AnomalyType, CycleStep } from "./anomalies.ts";
 import { evidence, type Analysis, type Findings } from "./analysis.ts";
 import type { HistoryIndex } from "./history-index.ts";
 import { graphOf, shortestCycle, stronglyConnectedComponents } from "./scc.ts";
 
-/** Edges as parallel lists: operations (positions in `ops`), partition, value, next value (ww). */
+/** Edges as parallel lists: operations (rows of `ops`), partition, value, next value (ww). */
 interface Edges {
   from: number[];
   to: number[];

@@ -6,7 +6,7 @@ export class NumberColumn {
   private buffer: Float64Array;
   private used = 0;
 
-  constructor(capacity = 1024) {
+  constructor(capacity = 16384) {
     this.buffer = new Float64Array(capacity);
   }
 

@@ -48,24 +48,26 @@ export interface OpExtras {
 }
 
 const NO_EXTRAS: OpExtras = Object.freeze({});
+/** Initial rows; the columns double as needed. */
+const CAPACITY = 16384;
 
 export class OpTable {
   length = 0;
-  kind = new Uint8Array(1024);
-  outcome = new Uint8Array(1024);
+  kind = new Uint8Array(CAPACITY);
+  outcome = new Uint8Array(CAPACITY);
   /** Client process, -1 for the nemesis. */
-  process = new Int32Array(1024);
+  process = new Int32Array(CAPACITY);
   /** Event index of the completion (of the invocation, for one that never completed). */
-  index = new Float64Array(1024);
+  index = new Float64Array(CAPACITY);
   /** Event index of the invocation, -1 when there was none. */
-  invokeIndex = new Float64Array(1024);
+  invokeIndex = new Float64Array(CAPACITY);
   /** Sends: positions [writeFrom, writeTo) of the index's writes; polled records likewise. */
-  writeFrom = new Int32Array(1024);
-  writeTo = new Int32Array(1024);
-  readFrom = new Int32Array(1024);
-  readTo = new Int32Array(1024);
+  writeFrom = new Int32Array(CAPACITY);
+  writeTo = new Int32Array(CAPACITY);
+  readFrom = new Int32Array(CAPACITY);
+  readTo = new Int32Array(CAPACITY);
   /** 1 where the side map has extras for the row: most rows have none, and need no lookup. */
-  private hasExtras = new Uint8Array(1024);
+  private hasExtras = new Uint8Array(CAPACITY);
   private readonly extras = new Map<number, OpExtras>();
 
   /** Appends an operation with no micro-operations yet; returns its row. */

@@ -12,8 +12,6 @@ export interface HistoryHeader {
 }
 
 export type OpType = "invoke" | "ok" | "fail" | "info";
-/** Operations of client workers; nemesis events use other names (`start-partition`, `kill`, ...). */
-export type ClientF = "send" | "poll" | "txn" | "assign" | "subscribe" | "commit" | "crash" | "create-partitions";
 export type Process = number | "nemesis";
 
 /** `"topic-partition"`, e.g. `"orders-2"`; invokes may name just a topic when the partitioner chooses. */
