@@ -3,8 +3,16 @@ import type { Command } from "commander";
 import { brokerCommand } from "./broker.ts";
 import { checkCommand } from "./check.ts";
 import { clusterCommand } from "./cluster.ts";
+import { runCommand } from "./run.ts";
 import { setupCommand } from "./setup.ts";
 
 export function commands(): Command[] {
-  return [brokerCommand(), checkCommand(), clusterCommand(), setupCommand()];
+  return [
+    // one line per command file, e.g. clusterCommand(),
+    brokerCommand(),
+    checkCommand(),
+    clusterCommand(),
+    runCommand(),
+    setupCommand(),
+  ];
 }

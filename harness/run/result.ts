@@ -2,6 +2,7 @@
 // seed, and what was found. Every report (HTML, Allure, JUnit) is rendered from this and the
 // history files it names, never from in-memory state, so a report can be rebuilt after the fact.
 import type { CheckResult } from "../checker/anomalies.ts";
+import type { WorkloadPlan } from "../generator/plan.ts";
 import type { TargetKind } from "../targets/target.ts";
 
 export const RUN_RESULT_VERSION = 1;
@@ -51,9 +52,18 @@ export interface ScenarioResult {
   faults: FaultWindow[];
   schedule: ScheduledFault[];
   check: CheckResult;
+  /** The seed that generated this scenario's workload and schedule (`--seed` replays it). */
+  seed?: number;
+  /** The generated workload: workers, their rates and the operations they cycle through. */
+  workload?: WorkloadPlan;
+  /** Anomalies the scenario is built to provoke; whether they showed is in `check`. */
+  expected?: string[];
+  /** What the run could not do as planned: skipped faults, incomplete recovery or final read. */
+  notes?: string[];
   /** When the check failed and shrinking ran: the smallest schedule that still fails. */
   shrunk?: {
     schedule: ScheduledFault[];
+    workload?: WorkloadPlan;
     history: string;
     check: CheckResult;
     runs: number;
@@ -112,4 +122,6 @@ export interface RunResult {
   specs: SpecResult[];
   scenarios: ScenarioResult[];
   matrix?: MatrixCell[];
+  /** What the run as a whole wants the reader to know (faults impossible on this target, ...). */
+  notes?: string[];
 }
