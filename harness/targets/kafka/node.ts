@@ -1,19 +1,16 @@
 // One Kafka node (a `java kafka.Kafka server.properties` process) and the destructive operations the
 // nemesis performs on it: SIGKILL, SIGSTOP/SIGCONT, graceful stop, restart, and wiping its data.
-import { rm } from "node:fs/promises";
-import { KconformError, StartupError } from "../../errors.ts";
+import { StartupError } from "../../errors.ts";
 import { describeExit, SupervisedProcess } from "../../proc/child.ts";
+import { ProcessNode } from "../../proc/process-node.ts";
 import { fileSize, logTail, waitForLogLine } from "../../proc/log-file.ts";
-import type { ClusterNode, NodeRole } from "../target.ts";
+import type { NodeRole } from "../target.ts";
 import type { KafkaDistribution } from "./distribution.ts";
 import { jvmFlags } from "./java.ts";
 import { formatStorage, isFormatted } from "./storage.ts";
 
 /** KafkaRaftServer logs this once every role of the node is up, for brokers and controllers alike. */
 const STARTED = /Kafka Server started/;
-const STOP_GRACE_MS = 15_000;
-
-export class NodeStateError extends KconformError {}
 
 export interface KafkaNodeSetup {
   nodeId: number;
@@ -34,21 +31,11 @@ export interface KafkaNodeSetup {
   proxyName?: string;
 }
 
-export class KafkaNode implements ClusterNode {
-  readonly nodeId: number;
-  readonly roles: readonly NodeRole[];
-  readonly dataDir: string;
-  readonly logFile: string;
-  readonly clientAddress?: string;
+export class KafkaNode extends ProcessNode {
   readonly proxyName?: string;
-  private current: SupervisedProcess | undefined;
 
   constructor(private readonly setup: KafkaNodeSetup) {
-    this.nodeId = setup.nodeId;
-    this.roles = setup.roles;
-    this.dataDir = setup.dataDir;
-    this.logFile = setup.logFile;
-    this.clientAddress = setup.clientAddress;
+    super(setup);
     this.proxyName = setup.proxyName;
   }
 
@@ -56,17 +43,9 @@ export class KafkaNode implements ClusterNode {
     return `kafka node ${this.nodeId}`;
   }
 
-  pid(): number | undefined {
-    return this.current?.isRunning() ? this.current.pid : undefined;
-  }
-
-  isRunning(): boolean {
-    return this.current?.isRunning() ?? false;
-  }
-
   /** Format the data directory if it is blank, spawn the JVM, and wait until it reports started. */
   async start(): Promise<void> {
-    if (this.isRunning()) throw new NodeStateError(`${this.name} is already running (pid ${this.pid()})`, "node-running", { nodeId: this.nodeId });
+    this.assertStopped();
     const { setup } = this;
     if (!isFormatted(setup.dataDir)) {
       await formatStorage({
@@ -114,40 +93,5 @@ export class KafkaNode implements ClusterNode {
       .split("\n")
       .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line))
       .join("\n");
-  }
-
-  async kill(): Promise<void> {
-    await this.current?.kill();
-  }
-
-  async pause(): Promise<void> {
-    await this.running("pause").pause();
-  }
-
-  async resume(): Promise<void> {
-    await this.running("resume").resume();
-  }
-
-  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
-    await this.current?.terminate(graceMs);
-  }
-
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
-  }
-
-  /** Permanent loss of the node's disk; the next start() formats a blank directory. */
-  async wipe(): Promise<void> {
-    if (this.isRunning()) throw new NodeStateError(`cannot wipe ${this.name} while it runs (pid ${this.pid()}); stop or kill it first`, "node-running", { nodeId: this.nodeId });
-    await rm(this.dataDir, { recursive: true, force: true });
-  }
-
-  private running(action: string): SupervisedProcess {
-    const child = this.current;
-    if (child === undefined || !child.isRunning()) {
-      throw new NodeStateError(`cannot ${action} ${this.name}: it is not running`, "node-not-running", { nodeId: this.nodeId });
-    }
-    return child;
   }
 }

@@ -2,16 +2,14 @@
 // SIGKILL, SIGSTOP and restarts are real: started and restarted with the same identity, roles and
 // data directory, ready when it prints `ready bootstrap=...` (a broker) or `ready controller=...`
 // (a dedicated controller), its output appended to one log file.
-import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { StartupError } from "../../errors.ts";
 import { describeExit, SupervisedProcess } from "../../proc/child.ts";
+import { ProcessNode } from "../../proc/process-node.ts";
 import { fileSize, logTail, waitForLogLine } from "../../proc/log-file.ts";
-import { NodeStateError } from "../kafka/node.ts";
-import type { ClusterNode, NodeRole } from "../target.ts";
+import type { NodeRole } from "../target.ts";
 
 const READY = /^ready (bootstrap|controller)=/;
-const STOP_GRACE_MS = 15_000;
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const ENTRY = fileURLToPath(new URL("../../../reference-broker/main.ts", import.meta.url));
 
@@ -30,36 +28,17 @@ export interface ReferenceNodeSetup {
   env?: NodeJS.ProcessEnv;
 }
 
-export class ReferenceNode implements ClusterNode {
-  readonly nodeId: number;
-  readonly roles: readonly NodeRole[];
-  readonly dataDir: string;
-  readonly logFile: string;
-  readonly clientAddress: string | undefined;
-  private current: SupervisedProcess | undefined;
-
+export class ReferenceNode extends ProcessNode {
   constructor(private readonly setup: ReferenceNodeSetup) {
-    this.nodeId = setup.nodeId;
-    this.roles = setup.roles;
-    this.dataDir = setup.dataDir;
-    this.logFile = setup.logFile;
-    this.clientAddress = setup.port !== undefined ? `127.0.0.1:${setup.port}` : undefined;
+    super({ ...setup, clientAddress: setup.port !== undefined ? `127.0.0.1:${setup.port}` : undefined });
   }
 
   get name(): string {
     return `reference node ${this.nodeId}`;
   }
 
-  pid(): number | undefined {
-    return this.current?.isRunning() ? this.current.pid : undefined;
-  }
-
-  isRunning(): boolean {
-    return this.current?.isRunning() ?? false;
-  }
-
   async start(): Promise<void> {
-    if (this.isRunning()) throw new NodeStateError(`${this.name} is already running (pid ${this.pid()})`, "node-running", { nodeId: this.nodeId });
+    this.assertStopped();
     const { setup } = this;
     const logOffset = fileSize(setup.logFile);
     const child = await SupervisedProcess.start({
@@ -99,39 +78,5 @@ export class ReferenceNode implements ClusterNode {
       nodeId: this.nodeId,
       logFile: setup.logFile,
     });
-  }
-
-  async kill(): Promise<void> {
-    await this.current?.kill();
-  }
-
-  async pause(): Promise<void> {
-    await this.running("pause").pause();
-  }
-
-  async resume(): Promise<void> {
-    await this.running("resume").resume();
-  }
-
-  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
-    await this.current?.terminate(graceMs);
-  }
-
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
-  }
-
-  async wipe(): Promise<void> {
-    if (this.isRunning()) throw new NodeStateError(`cannot wipe ${this.name} while it runs (pid ${this.pid()}); stop or kill it first`, "node-running", { nodeId: this.nodeId });
-    await rm(this.dataDir, { recursive: true, force: true });
-  }
-
-  private running(action: string): SupervisedProcess {
-    const child = this.current;
-    if (child === undefined || !child.isRunning()) {
-      throw new NodeStateError(`cannot ${action} ${this.name}: it is not running`, "node-not-running", { nodeId: this.nodeId });
-    }
-    return child;
   }
 }
