@@ -2,9 +2,10 @@
 // the reference broker's node processes alike: signals, graceful stop, restart and disk wipe.
 // Subclasses only say how a node starts.
 import { rm } from "node:fs/promises";
-import { KconformError } from "../errors.ts";
+import { KconformError, StartupError } from "../errors.ts";
 import type { ClusterNode, NodeRole } from "../targets/target.ts";
-import type { SupervisedProcess } from "./child.ts";
+import { describeExit, SupervisedProcess, type SupervisedSpec } from "./child.ts";
+import { fileSize, logTail, waitForLogLine } from "./log-file.ts";
 
 export class NodeStateError extends KconformError {}
 
@@ -73,6 +74,42 @@ export abstract class ProcessNode implements ClusterNode {
   async wipe(): Promise<void> {
     if (this.isRunning()) throw new NodeStateError(`cannot wipe ${this.name} while it runs (pid ${this.pid()}); stop or kill it first`, "node-running", { nodeId: this.nodeId });
     await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** The end of this node's log, long lines cut, for error messages. */
+  logTail(lines = 15): string {
+    return logTail(this.logFile, lines)
+      .split("\n")
+      .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line))
+      .join("\n");
+  }
+
+  /**
+   * Spawns the node's process and waits until its log shows `ready.pattern` (only lines written
+   * after the spawn count). A process that exits first or stays silent past the bound is killed,
+   * and the StartupError quotes the end of its log.
+   */
+  protected async launch(spec: SupervisedSpec, ready: { pattern: RegExp; what: string; timeoutMs: number; errorCode: string }): Promise<void> {
+    const logOffset = fileSize(this.logFile);
+    const child = await SupervisedProcess.start(spec);
+    this.current = child;
+    const wait = await waitForLogLine({
+      file: this.logFile,
+      fromOffset: logOffset,
+      pattern: ready.pattern,
+      timeoutMs: ready.timeoutMs,
+      stopIf: () => {
+        const status = child.exitStatus();
+        return status === undefined ? undefined : `exited with ${describeExit(status)}`;
+      },
+    });
+    if (wait.outcome === "found") return;
+    await child.kill();
+    const why = wait.outcome === "timeout" ? `did not ${ready.what} within ${ready.timeoutMs / 1000} s` : wait.reason;
+    throw new StartupError(`${this.name} ${why} while starting; last lines of ${this.logFile}:\n${this.logTail()}`, ready.errorCode, {
+      nodeId: this.nodeId,
+      logFile: this.logFile,
+    });
   }
 
   /** Called first by start(): a node runs at most one process at a time. */

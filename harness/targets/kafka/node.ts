@@ -1,9 +1,6 @@
 // One Kafka node (a `java kafka.Kafka server.properties` process) and the destructive operations the
 // nemesis performs on it: SIGKILL, SIGSTOP/SIGCONT, graceful stop, restart, and wiping its data.
-import { StartupError } from "../../errors.ts";
-import { describeExit, SupervisedProcess } from "../../proc/child.ts";
 import { ProcessNode } from "../../proc/process-node.ts";
-import { fileSize, logTail, waitForLogLine } from "../../proc/log-file.ts";
 import type { NodeRole } from "../target.ts";
 import type { KafkaDistribution } from "./distribution.ts";
 import { jvmFlags } from "./java.ts";
@@ -59,39 +56,15 @@ export class KafkaNode extends ProcessNode {
         env: setup.env,
       });
     }
-    const logOffset = fileSize(setup.logFile);
-    const child = await SupervisedProcess.start({
-      name: this.name,
-      file: setup.java,
-      args: [...jvmFlags(setup.heap, setup.log4jConfig), ...setup.jvmArgs, "-cp", setup.distribution.classpath, "kafka.Kafka", setup.propertiesFile],
-      env: setup.env,
-      logFile: setup.logFile,
-    });
-    this.current = child;
-    const wait = await waitForLogLine({
-      file: setup.logFile,
-      fromOffset: logOffset,
-      pattern: STARTED,
-      timeoutMs: setup.startTimeoutMs,
-      stopIf: () => {
-        const status = child.exitStatus();
-        return status === undefined ? undefined : `exited with ${describeExit(status)}`;
+    await this.launch(
+      {
+        name: this.name,
+        file: setup.java,
+        args: [...jvmFlags(setup.heap, setup.log4jConfig), ...setup.jvmArgs, "-cp", setup.distribution.classpath, "kafka.Kafka", setup.propertiesFile],
+        env: setup.env,
+        logFile: setup.logFile,
       },
-    });
-    if (wait.outcome === "found") return;
-    await child.kill();
-    const why = wait.outcome === "timeout" ? `did not report "Kafka Server started" within ${setup.startTimeoutMs / 1000} s` : wait.reason;
-    throw new StartupError(`${this.name} ${why} while starting; last lines of ${setup.logFile}:\n${this.logTail()}`, "kafka-node-not-ready", {
-      nodeId: this.nodeId,
-      logFile: setup.logFile,
-    });
-  }
-
-  /** The end of this node's log, long lines cut, for error messages. */
-  logTail(lines = 15): string {
-    return logTail(this.logFile, lines)
-      .split("\n")
-      .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line))
-      .join("\n");
+      { pattern: STARTED, what: 'report "Kafka Server started"', timeoutMs: setup.startTimeoutMs, errorCode: "kafka-node-not-ready" },
+    );
   }
 }

@@ -3,10 +3,7 @@
 // data directory, ready when it prints `ready bootstrap=...` (a broker) or `ready controller=...`
 // (a dedicated controller), its output appended to one log file.
 import { fileURLToPath } from "node:url";
-import { StartupError } from "../../errors.ts";
-import { describeExit, SupervisedProcess } from "../../proc/child.ts";
 import { ProcessNode } from "../../proc/process-node.ts";
-import { fileSize, logTail, waitForLogLine } from "../../proc/log-file.ts";
 import type { NodeRole } from "../target.ts";
 
 const READY = /^ready (bootstrap|controller)=/;
@@ -40,43 +37,27 @@ export class ReferenceNode extends ProcessNode {
   async start(): Promise<void> {
     this.assertStopped();
     const { setup } = this;
-    const logOffset = fileSize(setup.logFile);
-    const child = await SupervisedProcess.start({
-      name: this.name,
-      file: process.execPath,
-      args: [
-        "--import",
-        "tsx",
-        ENTRY,
-        "--node-id",
-        String(setup.nodeId),
-        ...(setup.port !== undefined ? ["--port", String(setup.port)] : []),
-        "--data-dir",
-        setup.dataDir,
-        ...(setup.peers !== undefined ? ["--peers", setup.peers, "--roles", setup.roles.join(",")] : []),
-        ...setup.config.flatMap(([key, value]) => ["--config", `${key}=${value}`]),
-      ],
-      cwd: REPO_ROOT,
-      env: setup.env ?? process.env,
-      logFile: setup.logFile,
-    });
-    this.current = child;
-    const wait = await waitForLogLine({
-      file: setup.logFile,
-      fromOffset: logOffset,
-      pattern: READY,
-      timeoutMs: setup.startTimeoutMs,
-      stopIf: () => {
-        const status = child.exitStatus();
-        return status === undefined ? undefined : `exited with ${describeExit(status)}`;
+    await this.launch(
+      {
+        name: this.name,
+        file: process.execPath,
+        args: [
+          "--import",
+          "tsx",
+          ENTRY,
+          "--node-id",
+          String(setup.nodeId),
+          ...(setup.port !== undefined ? ["--port", String(setup.port)] : []),
+          "--data-dir",
+          setup.dataDir,
+          ...(setup.peers !== undefined ? ["--peers", setup.peers, "--roles", setup.roles.join(",")] : []),
+          ...setup.config.flatMap(([key, value]) => ["--config", `${key}=${value}`]),
+        ],
+        cwd: REPO_ROOT,
+        env: setup.env ?? process.env,
+        logFile: setup.logFile,
       },
-    });
-    if (wait.outcome === "found") return;
-    await child.kill();
-    const why = wait.outcome === "timeout" ? `did not print "ready" within ${setup.startTimeoutMs / 1000} s` : wait.reason;
-    throw new StartupError(`${this.name} ${why} while starting; last lines of ${setup.logFile}:\n${logTail(setup.logFile, 15)}`, "reference-node-not-ready", {
-      nodeId: this.nodeId,
-      logFile: setup.logFile,
-    });
+      { pattern: READY, what: 'print "ready"', timeoutMs: setup.startTimeoutMs, errorCode: "reference-node-not-ready" },
+    );
   }
 }
