@@ -68,6 +68,8 @@ export class HistoryDigester {
   private readonly processes = new Set<number>();
   private drawn: DrawnOp[] = [];
   private stride = 1;
+  /** Drawn operations on the stride (cited ones kept off it do not count towards the bound). */
+  private sampled = 0;
   private seq = 0;
   private events = 0;
   private nemesisEvents = 0;
@@ -145,7 +147,8 @@ export class HistoryDigester {
     if (seq % this.stride === 0) {
       op = this.opOf(event, seq);
       this.drawn.push(op);
-      if (this.drawn.length >= 2 * this.maxOps) this.thin();
+      this.sampled += 1;
+      if (this.sampled >= 2 * this.maxOps) this.thin();
     }
     this.pending.set(event.process as number, { event, seq, op });
   }
@@ -154,6 +157,7 @@ export class HistoryDigester {
   private thin(): void {
     this.stride *= 2;
     this.drawn = this.drawn.filter((op) => op.seq % this.stride === 0 || this.isCited(op));
+    this.sampled = this.drawn.filter((op) => op.seq % this.stride === 0).length;
     for (const pending of this.pending.values()) {
       if (pending.op && pending.seq % this.stride !== 0) pending.op = undefined;
     }
