@@ -35,6 +35,8 @@ export interface ScheduledFault {
 
 export interface ScenarioResult {
   name: string;
+  /** When the scenario began (ISO 8601): reports place it on the run's time line. */
+  startedAt?: string;
   description: string;
   /** The documented guarantee this scenario exercises, and where Kafka promises it. */
   guarantee: string;
@@ -78,11 +80,15 @@ export interface SpecResult {
   source: string;
   status: Status;
   skipReason?: string;
+  /** When the spec began (ISO 8601): reports place it on the run's time line. */
+  startedAt?: string;
   durationMs: number;
   seed: number;
   numRuns: number;
   /** fast-check's minimal counterexample, printed readably, when the property failed. */
   counterexample?: string;
+  /** fast-check's path to the counterexample: with the seed, replays exactly that failing run. */
+  path?: string;
   error?: string;
 }
 

@@ -1,0 +1,59 @@
+// runSpec's verdicts: passed, failed with a replayable counterexample, unknown when setup failed
+// or nothing finished, skipped when the target cannot host the spec.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Cluster } from "../harness/targets/target.ts";
+import { SpecSetupError } from "./kit/clients.ts";
+import { assertSpec, runSpec, SpecFailedError } from "./run-spec.ts";
+import { needsOwnedBrokers, specTargetOf, type Spec } from "./spec.ts";
+
+const cluster: Cluster = { target: "external", bootstrap: ["127.0.0.1:9"], nodes: [], owned: false, security: {}, stop: async () => undefined };
+const target = specTargetOf(cluster);
+
+function spec(property: Spec["property"], extra: Partial<Spec> = {}): Spec {
+  return { name: "example", guarantee: "g", source: "s", numRuns: 20, timeLimitMs: 10_000, property, ...extra };
+}
+
+describe("runSpec", () => {
+  it("passes when the property holds for every run", async () => {
+    const result = await runSpec(spec(() => fc.asyncProperty(fc.nat(), async (n) => { expect(n).toBeGreaterThanOrEqual(0); })), target, { seed: 1 });
+    expect(result).toMatchObject({ status: "passed", numRuns: 20, seed: 1 });
+    expect(result.startedAt).toMatch(/^\d{4}-/);
+  });
+
+  it("fails with the shrunk counterexample, and the same seed fails the same way", async () => {
+    const failing = spec(() =>
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 100 })), async (values) => {
+        if (values.some((v) => v > 50)) throw new Error(`value above 50 in ${values.join(",")}`);
+      }),
+    );
+    const first = await runSpec(failing, target, { seed: 42 });
+    const again = await runSpec(failing, target, { seed: 42 });
+    expect(first.status).toBe("failed");
+    expect(first.counterexample).toBe("[[51]]");
+    expect(first.error).toContain("value above 50");
+    expect(again.counterexample).toBe(first.counterexample);
+    expect(again.path).toBe(first.path);
+  });
+
+  it("is unknown when the spec could not set up what it needs", async () => {
+    const result = await runSpec(spec(() => fc.asyncProperty(fc.nat(), async () => { throw new SpecSetupError("topic never served", "topic-not-served"); })), target, { seed: 3 });
+    expect(result.status).toBe("unknown");
+    expect(result.error).toBe("topic never served");
+  });
+
+  it("is skipped with the reason when the target cannot host it", async () => {
+    const destructive = spec(() => fc.asyncProperty(fc.nat(), async () => undefined), { unavailable: (t) => needsOwnedBrokers(t, 3, "killing a leader") });
+    const result = await runSpec(destructive, target, { seed: 4 });
+    expect(result).toMatchObject({ status: "skipped", durationMs: 0 });
+    expect(result.skipReason).toContain("not a cluster kconform started");
+  });
+});
+
+describe("assertSpec", () => {
+  it("throws fast-check's counterexample and the seed to replay it", async () => {
+    const failing = spec(() => fc.asyncProperty(fc.nat(), async (n) => { if (n > 10) throw new Error("too big"); }));
+    await expect(assertSpec(failing, target, { seed: 7 })).rejects.toThrow(SpecFailedError);
+    await expect(assertSpec(failing, target, { seed: 7 })).rejects.toThrow(/seed 7.*\n?.*counterexample: \[11\]/s);
+  });
+});
