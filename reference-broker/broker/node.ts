@@ -89,7 +89,7 @@ export class BrokerNode {
 
     const membership: NodeMembership = options.quorum
       ? new ClusterMembership({ nodeId, clusterId: meta.clusterId, dataDir, ...options.quorum, config, disk, clock, logger, ...(options.listenHost !== undefined ? { listenHost: options.listenHost } : {}) })
-      : new SingleNodeMembership(nodeId, disk, dataDir, config, logger.child("metadata"));
+      : new SingleNodeMembership(nodeId, disk, dataDir, config, clock, logger.child("metadata"));
     const quorum = membership.quorum;
     try {
       await membership.start();

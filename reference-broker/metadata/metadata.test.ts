@@ -158,6 +158,24 @@ describe("elections", () => {
     expect(image.partition("t", 0)).toMatchObject({ leader: 1, isr: [1] });
   });
 
+  // As Kafka's controller does on unfence and on fence, so the election does not wait for the
+  // periodic check (unclean.leader.election.interval.ms).
+  it("unclean election happens at once when an out-of-sync replica returns or the last in-sync one dies", () => {
+    const returns = rf3();
+    for (const id of [2, 3, 1]) commit(returns, planBrokerFenced(returns, id, unclean));
+    expect(returns.partition("t", 0)).toMatchObject({ leader: NO_LEADER, isr: [1] });
+    const offlineEpoch = returns.partition("t", 0)!.leaderEpoch;
+    commit(returns, planBrokerUnfenced(returns, 2, unclean));
+    expect(returns.partition("t", 0)).toMatchObject({ leader: 2, isr: [2], leaderEpoch: offlineEpoch + 1 });
+
+    const dies = rf3();
+    for (const id of [2, 3]) commit(dies, planBrokerFenced(dies, id, unclean));
+    commit(dies, planBrokerUnfenced(dies, 3, unclean));
+    expect(dies.partition("t", 0)).toMatchObject({ leader: 1, isr: [1] });
+    commit(dies, planBrokerFenced(dies, 1, unclean));
+    expect(dies.partition("t", 0)).toMatchObject({ leader: 3, isr: [3] });
+  });
+
   it("AlterPartition checks leader, epochs and eligibility", () => {
     const image = rf3();
     const state = image.partition("t", 0)!;

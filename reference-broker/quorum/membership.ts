@@ -14,7 +14,7 @@ export interface NodeMembership {
   readonly quorum: MetadataQuorum;
   readonly producerIdBlocks: ProducerIdBlockSource;
   readonly isrChangeChannel: IsrChangeChannel;
-  /** Served by the broker listener besides its own table (DescribeQuorum, in a cluster). */
+  /** Served by the broker listener besides its own table: DescribeQuorum, answered through the controller. */
   readonly brokerApis: readonly AnyApiHandler<BrokerContext>[];
   /** Resolves once the metadata image is caught up (replayed, or learned from the quorum). */
   start(): Promise<void>;
