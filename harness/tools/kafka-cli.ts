@@ -33,6 +33,7 @@ export const KAFKA_TOOL_MAIN_CLASSES = {
   "kafka-producer-perf-test": "org.apache.kafka.tools.ProducerPerformance",
   "kafka-configs": "kafka.admin.ConfigCommand",
   "kafka-get-offsets": "org.apache.kafka.tools.GetOffsetShell",
+  "kafka-leader-election": "org.apache.kafka.tools.LeaderElectionCommand",
 } as const;
 
 export type KafkaToolName = keyof typeof KAFKA_TOOL_MAIN_CLASSES;

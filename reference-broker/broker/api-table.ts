@@ -21,6 +21,11 @@ import { deleteRecords } from "../apis/21-delete-records.ts";
 import { initProducerId } from "../apis/22-init-producer-id.ts";
 import { offsetForLeaderEpoch } from "../apis/23-offset-for-leader-epoch.ts";
 import { describeConfigs } from "../apis/32-describe-configs.ts";
+import { alterConfigs } from "../apis/33-alter-configs.ts";
+import { createPartitions } from "../apis/37-create-partitions.ts";
+import { deleteGroups } from "../apis/42-delete-groups.ts";
+import { electLeaders } from "../apis/43-elect-leaders.ts";
+import { incrementalAlterConfigs } from "../apis/44-incremental-alter-configs.ts";
 import { describeCluster } from "../apis/60-describe-cluster.ts";
 import type { BrokerContext } from "./context.ts";
 
@@ -45,5 +50,10 @@ export const BROKER_APIS: readonly AnyApiHandler<BrokerContext>[] = [
   initProducerId,
   offsetForLeaderEpoch,
   describeConfigs,
+  alterConfigs,
+  createPartitions,
+  deleteGroups,
+  electLeaders,
+  incrementalAlterConfigs,
   describeCluster,
 ];

@@ -27,6 +27,7 @@ import type {
   SyncGroupRequest,
   SyncGroupResponse,
 } from "./messages.ts";
+import { appendErrorToResponseError, ErrorCode } from "./error-codes.ts";
 import { OffsetManager } from "./offsets.ts";
 import type { GroupRecord, GroupRecordStore } from "./records.ts";
 import { DeadlineTimers, type Clock } from "./timers.ts";
@@ -52,7 +53,14 @@ export interface GroupView {
   members: { memberId: string; groupInstanceId: string | null }[];
 }
 
+/** One group's answer to DeleteGroups. */
+export interface DeletedGroup {
+  groupId: string;
+  errorCode: number;
+}
+
 export class GroupCoordinator {
+  private readonly store: GroupRecordStore;
   private readonly timers: DeadlineTimers;
   private readonly membership: ClassicGroupManager;
   private readonly offsets: OffsetManager;
@@ -71,6 +79,7 @@ export class GroupCoordinator {
   private constructor(options: GroupCoordinatorOptions) {
     const config = { ...DEFAULT_GROUP_COORDINATOR_CONFIG, ...options.config };
     const now = options.clock;
+    this.store = options.store;
     this.timers = new DeadlineTimers(now);
     this.membership = new ClassicGroupManager({
       config,
@@ -118,6 +127,36 @@ export class GroupCoordinator {
 
   deleteOffsets(request: OffsetDeleteRequest): Promise<OffsetDeleteResponse> {
     return this.handle(() => this.offsets.deleteOffsets(request));
+  }
+
+  /**
+   * DeleteGroups (Kafka's GroupCoordinatorShard.deleteGroups): each Empty group is removed, and its
+   * committed offsets and its metadata get tombstones in the offsets topic, written in one append;
+   * a group with members is NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND.
+   */
+  deleteGroups(groupIds: readonly string[]): Promise<DeletedGroup[]> {
+    return this.handle(() => {
+      const records: GroupRecord[] = [];
+      const applyDurable: (() => void)[] = [];
+      const errors = groupIds.map((groupId) => {
+        const errorCode = this.membership.deletionError(groupId);
+        if (errorCode !== ErrorCode.NONE) return errorCode;
+        const offsets = this.offsets.prepareGroupDeletion(groupId);
+        records.push(...offsets.tombstones, { type: "group-metadata", groupId, value: null });
+        applyDurable.push(offsets.applyDurable);
+        this.membership.removeDeletedGroup(groupId);
+        return ErrorCode.NONE;
+      });
+      const answer = (failure?: number) => groupIds.map((groupId, i) => ({ groupId, errorCode: errors[i] === ErrorCode.NONE && failure !== undefined ? failure : errors[i] }));
+      if (records.length === 0) return Promise.resolve(answer());
+      return this.store.append(records).then(
+        () => {
+          for (const apply of applyDurable) apply();
+          return answer();
+        },
+        (cause: unknown) => answer(appendErrorToResponseError(cause, "group")),
+      );
+    });
   }
 
   /** The groups of this coordinator among `groupIds`; a handler serving several coordinators concatenates. */

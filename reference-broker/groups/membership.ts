@@ -649,6 +649,28 @@ export class ClassicGroupManager {
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: listGroups(this.groups.values(), request) };
   }
 
+  // ------------------------------------------------------------- DeleteGroups
+
+  /** Kafka's ClassicGroup.validateDeleteGroup: only a group without members can be deleted. */
+  deletionError(groupId: string): number {
+    if (!this.active) return ErrorCode.NOT_COORDINATOR;
+    const group = this.groups.get(groupId);
+    if (!group || group.is("Dead")) return ErrorCode.GROUP_ID_NOT_FOUND;
+    return group.is("Empty") ? ErrorCode.NONE : ErrorCode.NON_EMPTY_GROUP;
+  }
+
+  /**
+   * The group is going (its tombstones are being written): Dead and forgotten at once, as Kafka's
+   * coordinator does, so a JoinGroup arriving meanwhile starts a new group whose records follow the
+   * tombstones in the log.
+   */
+  removeDeletedGroup(groupId: string): void {
+    const group = this.groups.get(groupId);
+    if (!group) return;
+    group.transitionTo("Dead", this.deps.now());
+    this.groups.delete(groupId);
+  }
+
   // ------------------------------------------------------------- persistence
 
   createGroup(groupId: string): ClassicGroup {

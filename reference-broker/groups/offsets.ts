@@ -208,6 +208,22 @@ export class OffsetManager {
     );
   }
 
+  // ------------------------------------------------------------- DeleteGroups
+
+  /**
+   * Tombstones for every offset the group committed, to be written with the group's own tombstone;
+   * `applyDurable` removes them here once the write is durable. A commit that lands after this call
+   * is newer and survives the tombstones.
+   */
+  prepareGroupDeletion(groupId: string): { tombstones: OffsetCommitRecord[]; applyDurable: () => void } {
+    const tombstones: OffsetCommitRecord[] = [];
+    for (const [topic, partitions] of this.offsets.get(groupId) ?? []) {
+      for (const partition of partitions.keys()) tombstones.push({ type: "offset-commit", groupId, topic, partition, value: null });
+    }
+    const position = this.writes++;
+    return { tombstones, applyDurable: () => tombstones.forEach((tombstone) => this.apply(tombstone, position)) };
+  }
+
   // ------------------------------------------------------------- persistence
 
   /** Applies a commit (or tombstone) read back from the offsets topic, in log order. */

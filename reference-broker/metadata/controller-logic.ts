@@ -178,7 +178,7 @@ export function planUncleanElections(image: MetadataImage, unclean: UncleanPolic
  * assignment order, so the preferred leader wins ties) that is in the ISR and live; else, when
  * unclean election is allowed, the first live replica, which becomes the whole ISR.
  */
-function electLeader(
+export function electLeader(
   state: PartitionState,
   isr: number[],
   isLive: (id: number) => boolean,

@@ -16,17 +16,9 @@ import {
 } from "./controller-logic.ts";
 import { configValue, effectiveTopicConfig, topicConfigProblem } from "./topic-config.ts";
 import { topicNameProblem } from "./topic-names.ts";
+import { clusterOf } from "./test-images.ts";
 
 const defaults = { numPartitions: 1, replicationFactor: 1 };
-
-function clusterOf(brokers: number): MetadataImage {
-  const image = new MetadataImage();
-  for (let id = 1; id <= brokers; id++) {
-    image.apply({ type: "register-broker", brokerId: id, incarnation: `i${id}`, host: "127.0.0.1", port: 9000 + id, rack: null });
-    image.apply({ type: "unfence-broker", brokerId: id });
-  }
-  return image;
-}
 
 function commit(image: MetadataImage, plan: Plan): MetadataRecord[] {
   if (!plan.ok) throw new Error(`${plan.error}: ${plan.message}`);

@@ -13,6 +13,8 @@ export interface TopicConfigDef {
   brokerSynonym?: string;
   min?: bigint;
   allowed?: readonly string[];
+  /** A comma-separated list (Kafka's LIST type), which IncrementalAlterConfigs may APPEND to and SUBTRACT from. */
+  list?: boolean;
   /** Values Kafka accepts that this broker does not implement, with the reason. */
   unsupported?: Readonly<Record<string, string>>;
 }
@@ -20,7 +22,7 @@ export interface TopicConfigDef {
 const LONG_MAX = "9223372036854775807";
 
 export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
-  { name: "cleanup.policy", type: "string", defaultValue: "delete", brokerSynonym: "log.cleanup.policy",
+  { name: "cleanup.policy", type: "string", defaultValue: "delete", brokerSynonym: "log.cleanup.policy", list: true,
     allowed: ["delete", "compact", "compact,delete", "delete,compact"],
     unsupported: { compact: "log compaction is not implemented", "compact,delete": "log compaction is not implemented", "delete,compact": "log compaction is not implemented" } },
   { name: "compression.type", type: "string", defaultValue: "producer", brokerSynonym: "compression.type",

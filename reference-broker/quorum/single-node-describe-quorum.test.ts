@@ -7,6 +7,8 @@ import { startReferenceBroker, type ReferenceBroker } from "../../harness/target
 import { MetadataImage } from "../metadata/image.ts";
 import { describeSingleNodeQuorum, SINGLE_NODE_LEADER_EPOCH } from "./single-node-describe-quorum.ts";
 
+const METADATA_PARTITION = { topics: [{ topicName: "__cluster_metadata", partitions: [{ partitionIndex: 0 }] }] };
+
 let broker: ReferenceBroker | undefined;
 
 afterEach(async () => {
@@ -27,12 +29,30 @@ describe("DescribeQuorum on a single node", () => {
     const image = new MetadataImage();
     image.apply({ type: "register-broker", brokerId: 3, incarnation: "a", host: "127.0.0.1", port: 9093, rack: null });
     image.apply({ type: "unfence-broker", brokerId: 3 });
-    const v2 = describeSingleNodeQuorum(2, 3, image, 1_700_000_000_000);
+    const v2 = describeSingleNodeQuorum(2, METADATA_PARTITION, 3, image, 1_700_000_000_000);
     const partition = v2.topics[0].partitions[0];
     expect(v2.topics[0].topicName).toBe("__cluster_metadata");
     expect(partition).toMatchObject({ errorCode: 0, leaderId: 3, highWatermark: 2n, observers: [] });
     expect(partition.currentVoters).toEqual([{ replicaId: 3, replicaDirectoryId: expect.any(String), logEndOffset: 2n, lastFetchTimestamp: 1_700_000_000_000n, lastCaughtUpTimestamp: 1_700_000_000_000n }]);
     expect(v2.nodes).toEqual([{ nodeId: 3, listeners: [{ name: "PLAINTEXT", host: "127.0.0.1", port: 9093 }] }]);
-    expect(describeSingleNodeQuorum(1, 3, image, 0).nodes).toBeUndefined();
+    expect(describeSingleNodeQuorum(1, METADATA_PARTITION, 3, image, 0).nodes).toBeUndefined();
+  });
+
+  it("answers UNKNOWN_TOPIC_OR_PARTITION on every partition named when the request is not for __cluster_metadata-0, as Kafka does", () => {
+    const image = new MetadataImage();
+    const wrong = [
+      { topics: [{ topicName: "orders", partitions: [{ partitionIndex: 0 }] }] },
+      { topics: [{ topicName: "__cluster_metadata", partitions: [{ partitionIndex: 1 }] }] },
+      { topics: [{ topicName: "__cluster_metadata", partitions: [{ partitionIndex: 0 }, { partitionIndex: 0 }] }] },
+      { topics: [...METADATA_PARTITION.topics, { topicName: "x", partitions: [{ partitionIndex: 3 }] }] },
+      { topics: [] },
+    ];
+    for (const request of wrong) {
+      const response = describeSingleNodeQuorum(2, request, 3, image, 0);
+      expect(response.errorCode).toBe(0);
+      expect(response.topics.map((t) => [t.topicName, t.partitions.map((p) => [p.partitionIndex, p.errorCode])])).toEqual(
+        request.topics.map((t) => [t.topicName, t.partitions.map((p) => [p.partitionIndex, 3])]),
+      );
+    }
   });
 });

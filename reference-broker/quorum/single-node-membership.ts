@@ -33,7 +33,7 @@ export class SingleNodeMembership implements NodeMembership {
     this.producerIdBlocks = new LocalProducerIdBlocks(disk, dataDir);
     this.isrChangeChannel = new QuorumIsrChangeChannel(this.quorum);
     // Kafka's broker forwards DescribeQuorum to the controller; here the controller is this node.
-    this.brokerApis = [forwardedDescribeQuorum(async (version) => describeSingleNodeQuorum(version, nodeId, this.quorum.image, clock.nowMs()))];
+    this.brokerApis = [forwardedDescribeQuorum(async (version, body) => describeSingleNodeQuorum(version, body, nodeId, this.quorum.image, clock.nowMs()))];
   }
 
   start(): Promise<void> {

@@ -1,9 +1,12 @@
 // The active controller's decisions on a one-voter quorum with a ManualClock: registration and the
 // broker epoch, unfencing only once the broker caught up, fencing after a lapsed session (and not
 // before) with its partitions re-led, controlled shutdown, stale registrations, AlterPartition's
-// epoch checks, brokers' compare-and-set proposals, and the periodic preferred-leader election.
+// epoch checks, brokers' compare-and-set proposals, the periodic preferred-leader election, and the
+// periodic unclean election following unclean.leader.election.enable as it is changed.
 import { afterEach, describe, expect, it } from "vitest";
+import { ConfigOperation, planTopicConfigChange } from "../../metadata/config-changes.ts";
 import { planCreateTopic } from "../../metadata/controller-logic.ts";
+import { NO_LEADER } from "../../metadata/records.ts";
 import { ErrorCode } from "../../protocol/errors.ts";
 import { startSingleVoter, type SingleVoterRig } from "./single-voter-rig.ts";
 
@@ -142,5 +145,26 @@ describe("the controller service", () => {
     expect(rig.metadata.image.partition("t", preferredBy1)!.leader).toBe(2);
     await rig.advance(1_200);
     expect(rig.metadata.image.partition("t", preferredBy1)!.leader).toBe(1);
+  });
+
+  it("elects a leaderless partition uncleanly at the next periodic check after unclean.leader.election.enable is turned on, not at once", async () => {
+    rig = await startSingleVoter({ controller: { uncleanElectionIntervalMs: 1_000, sessionTimeoutMs: 60_000 } });
+    const epoch1 = await liveBroker(1);
+    const epoch2 = await liveBroker(2);
+    await createTopic("t", 1, 2);
+    const state = rig.metadata.image.partition("t", 0)!;
+    const [leader, follower] = [state.leader, state.replicas.find((id) => id !== state.leader)!];
+    // The follower leaves the ISR, then the leader shuts down: no in-sync replica is left.
+    await rig.controller.alterPartition(leader, rig.metadata.brokerEpoch(leader)!, { topicId: state.topicId, partition: 0, leaderId: leader, leaderEpoch: state.leaderEpoch, partitionEpoch: state.partitionEpoch, newIsr: [leader] });
+    await heartbeat(leader, leader === 1 ? epoch1 : epoch2, { wantShutDown: true });
+    expect(rig.metadata.image.partition("t", 0)).toMatchObject({ leader: NO_LEADER, isr: [leader] });
+    await rig.advance(1_200);
+    expect(rig.metadata.image.partition("t", 0)!.leader).toBe(NO_LEADER);
+
+    const enabled = await rig.metadata.write((image) => planTopicConfigChange(image, "t", { kind: "incremental", changes: [{ name: "unclean.leader.election.enable", operation: ConfigOperation.SET, value: "true" }] }));
+    expect(enabled.ok).toBe(true);
+    expect(rig.metadata.image.partition("t", 0)!.leader).toBe(NO_LEADER);
+    await rig.advance(1_200);
+    expect(rig.metadata.image.partition("t", 0)).toMatchObject({ leader: follower, isr: [follower] });
   });
 });
