@@ -33,7 +33,7 @@ export interface EnvironmentOptions {
   clients: ClientFactory;
   /** A harness-run Toxiproxy in front of brokers the target itself does not proxy (client-proxies.ts). */
   clientProxies?: { links: ClientLinks; detours: ReadonlyMap<string, string> };
-  /** Partitions between brokers, when the target runs its brokers in network namespaces. */
+  /** Partitions between brokers; by default the cluster's own, when it runs its brokers in network namespaces. */
   network?: BrokerNetwork;
   /** Why there is no `network`: printed once when a scenario asks for a partition. */
   networkUnavailable?: string;
@@ -46,6 +46,7 @@ export function runEnvironment(cluster: Cluster, options: EnvironmentOptions): R
   const kafka = cluster instanceof KafkaCluster ? kafkaCapabilities(cluster) : undefined;
   const proxies = options.clientProxies;
   const links = kafka?.links ?? proxies?.links;
+  const network = options.network ?? cluster.brokerNetwork;
   return {
     cluster,
     clients: options.clients,
@@ -53,7 +54,7 @@ export function runEnvironment(cluster: Cluster, options: EnvironmentOptions): R
     access: proxies !== undefined ? { ...direct, detours: proxies.detours } : direct,
     adminAccess: kafka !== undefined && kafka.detours.size > 0 ? { ...direct, detours: kafka.detours } : direct,
     ...(links !== undefined ? { links } : {}),
-    ...(options.network !== undefined ? { network: options.network } : {}),
+    ...(network !== undefined ? { network } : {}),
     networkUnavailable:
       options.networkUnavailable ??
       `the ${cluster.target} target does not start its brokers in network namespaces, so they cannot be partitioned from each other (client-link faults still apply)`,

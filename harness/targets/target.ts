@@ -1,5 +1,6 @@
 // The contract every target implements: a running cluster the workloads can reach, and — when the
 // harness started it itself — handles on its nodes for the destructive faults.
+import type { BrokerNetwork } from "../nemesis/fault.ts";
 
 export type TargetKind = "reference" | "kafka" | "external" | "testcontainers";
 export type NodeRole = "broker" | "controller";
@@ -45,6 +46,8 @@ export interface Cluster {
   readonly security: ClientSecurity;
   /** Directory with this cluster's logs and data, when the harness started it. */
   readonly runDir?: string;
+  /** Partitions between the nodes: present when each node runs in its own network namespace. */
+  readonly brokerNetwork?: BrokerNetwork;
   /** Stop everything this cluster started; safe to call twice. */
   stop(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // Network namespaces for real: three nodes with a TCP echo server each, connectivity across the
-// bridge, an isolated node, a bridge topology, healing, forwarding from the root namespace, and a
-// teardown (and a crash cleanup) that leave no namespace behind. Skipped, with the reason, when
-// this process may not create namespaces or run nft.
+// bridge, an isolated node, a bridge topology, healing, forwarding from the root namespace, loopback
+// ports shared across namespaces, and a teardown (and a crash cleanup) that leave no namespace
+// behind. Skipped, with the reason, when this process may not create namespaces or run nft.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -15,6 +15,7 @@ import { bridge, isolateNode, oneWay, tcpReachable, type Grudge } from "../../ha
 
 const support = await netnsSupport();
 const ECHO_PORT = 7007;
+const NAME_PORT_BASE = 7100;
 const NODES = [1, 2, 3];
 
 // Echoes every byte back; prints "listening" once bound to the node's bridge address.
@@ -32,6 +33,23 @@ const timer = setTimeout(() => process.exit(1), 1000);
 s.on("connect", () => s.write("ping"));
 s.on("data", (d) => { if (d.toString() === "ping") { clearTimeout(timer); process.exit(0); } });
 s.on("error", () => process.exit(1));
+`;
+
+// Answers every connection with its own name, so a client can tell which node it reached.
+const NAME_SERVER = `
+const net = require("node:net");
+const [name, port] = process.argv.slice(1);
+net.createServer((s) => { s.on("error", () => {}); s.end(name); }).listen(Number(port), "0.0.0.0", () => console.log("listening"));
+`;
+// Prints what 127.0.0.1:port answers within the bound, or "unreachable".
+const NAME_CLIENT = `
+const net = require("node:net");
+const s = net.connect({ host: "127.0.0.1", port: Number(process.argv[1]) });
+let got = "";
+const timer = setTimeout(() => { console.log("unreachable"); process.exit(0); }, 1000);
+s.on("data", (d) => (got += d));
+s.on("end", () => { clearTimeout(timer); console.log(got); process.exit(0); });
+s.on("error", () => { clearTimeout(timer); console.log("unreachable"); process.exit(0); });
 `;
 
 function exitCode(child: ChildProcess): Promise<number> {
@@ -73,18 +91,30 @@ describe.skipIf(!support.ok)(`network namespaces${support.ok ? "" : ` — skippe
     });
   }
 
+  async function serve(nodeId: number, script: string, args: string[]): Promise<void> {
+    const line = network.commandIn(nodeId, process.execPath, ["-e", script, ...args]);
+    const server = spawn(line.command, line.args, { stdio: ["ignore", "pipe", "inherit"] });
+    servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.stdout!.once("data", () => resolve());
+      server.once("exit", (code) => reject(new Error(`server in node ${nodeId} exited ${code}`)));
+    });
+  }
+
+  /** What 127.0.0.1:port answers inside node `client`'s namespace. */
+  async function loopbackAnswer(client: number, port: number): Promise<string> {
+    const line = network.commandIn(client, process.execPath, ["-e", NAME_CLIENT, String(port)]);
+    const child = spawn(line.command, line.args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+    await exitCode(child);
+    return out.trim();
+  }
+
   beforeAll(async () => {
     await cleanupStale();
     network = await NamespaceNetwork.create({ nodeIds: NODES });
-    for (const nodeId of NODES) {
-      const line = network.commandIn(nodeId, process.execPath, ["-e", ECHO_SERVER, network.node(nodeId).address, String(ECHO_PORT)]);
-      const server = spawn(line.command, line.args, { stdio: ["ignore", "pipe", "inherit"] });
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.stdout!.once("data", () => resolve());
-        server.once("exit", (code) => reject(new Error(`echo server in node ${nodeId} exited ${code}`)));
-      });
-    }
+    for (const nodeId of NODES) await serve(nodeId, ECHO_SERVER, [network.node(nodeId).address, String(ECHO_PORT)]);
   });
 
   afterAll(async () => {
@@ -142,6 +172,21 @@ describe.skipIf(!support.ok)(`network namespaces${support.ok ? "" : ` — skippe
     await network.heal();
     await forward.close();
     expect(await echoThroughForward(forward.port)).toBe(false);
+  });
+
+  it("shared loopback ports mean their owner in every namespace, and partitions cut them like any path", async () => {
+    const portOf = (nodeId: number) => NAME_PORT_BASE + nodeId;
+    for (const nodeId of NODES) await serve(nodeId, NAME_SERVER, [`node-${nodeId}`, String(portOf(nodeId))]);
+    await network.shareLoopbackPorts(NODES.map((nodeId) => ({ nodeId, port: portOf(nodeId) })));
+    for (const client of NODES) {
+      for (const owner of NODES) expect(await loopbackAnswer(client, portOf(owner))).toBe(`node-${owner}`);
+    }
+    await network.partition(isolateNode(NODES, 2));
+    expect(await loopbackAnswer(1, portOf(2))).toBe("unreachable");
+    expect(await loopbackAnswer(1, portOf(3))).toBe("node-3");
+    expect(await loopbackAnswer(2, portOf(2))).toBe("node-2");
+    await network.heal();
+    expect(await loopbackAnswer(1, portOf(2))).toBe("node-2");
   });
 
   it("teardown deletes every namespace it made and can be called twice", async () => {

@@ -10,6 +10,7 @@ import { forwardIntoNamespace, type NamespaceForward } from "./forward.ts";
 import { PartitionSpecError, type Grudge, type NodeId } from "./grudge.ts";
 import { NETNS_PREFIX, SUBNET_PREFIX_LENGTH, namespaceName, newRunId, nodeAddress, nodeRole, parseNamespaceName } from "./names.ts";
 import { healScript, partitionScripts } from "./nft.ts";
+import { loopbackScript, ROUTE_LOCALNET } from "./loopback.ts";
 
 export interface NamespaceNode {
   readonly nodeId: NodeId;
@@ -166,6 +167,20 @@ export class NamespaceNetwork {
 
   private async nft(nodeId: NodeId, script: string): Promise<void> {
     await runCommand(this.commandIn(nodeId, "nft", ["-f", "-"]), { input: script });
+  }
+
+  /**
+   * Makes 127.0.0.1:<port> mean its owning node in every node's namespace too, as forwards make it
+   * mean in the root namespace: one address per node that clients and peers alike can use. Peers
+   * arrive from the node's bridge address, so partitions cut this path like any other.
+   */
+  async shareLoopbackPorts(owners: readonly { nodeId: NodeId; port: number }[]): Promise<void> {
+    const routes = owners.map(({ nodeId, port }) => ({ port, address: this.node(nodeId).address }));
+    const scripts = this.nodes.map((node) => [node.nodeId, loopbackScript(node.address, NODE_LINK, routes)] as const);
+    for (const [nodeId, script] of scripts) {
+      await runCommand(this.commandIn(nodeId, "sysctl", ["-qw", `${ROUTE_LOCALNET}=1`]));
+      await this.nft(nodeId, script);
+    }
   }
 
   /**

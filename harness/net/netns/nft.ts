@@ -6,11 +6,22 @@ import { PartitionSpecError, type Grudge, type NodeId } from "./grudge.ts";
 export const NFT_TABLE = "kconform";
 export const NFT_FAMILY = "inet";
 
-// Declaring the table before deleting it makes the delete succeed whether or not it existed, and
-// `nft -f` runs the whole script as one transaction.
-const RESET = `table ${NFT_FAMILY} ${NFT_TABLE} {\n}\ndelete table ${NFT_FAMILY} ${NFT_TABLE}\n`;
+/**
+ * Script lines that remove a table whether or not it exists (declaring it first makes the delete
+ * succeed); `nft -f` runs a whole script as one transaction, so what follows replaces it atomically.
+ */
+export function resetTable(family: string, table: string): string {
+  return `table ${family} ${table} {\n}\ndelete table ${family} ${table}\n`;
+}
+
+const RESET = resetTable(NFT_FAMILY, NFT_TABLE);
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** Dotted-quad IPv4 only: the one shape of address we ever write into a script. */
+export function isIPv4(text: string): boolean {
+  return IPV4.test(text);
+}
 
 /** Removes our table: the namespace accepts everything again. */
 export function healScript(): string {
@@ -21,7 +32,7 @@ export function healScript(): string {
 export function dropFromScript(sources: readonly string[]): string {
   if (sources.length === 0) return RESET;
   for (const source of sources) {
-    if (!IPV4.test(source)) throw new PartitionSpecError(`not an IPv4 address: ${JSON.stringify(source)}`, { sources });
+    if (!isIPv4(source)) throw new PartitionSpecError(`not an IPv4 address: ${JSON.stringify(source)}`, { sources });
   }
   const set = [...new Set(sources)].sort().join(", ");
   return (

@@ -3,6 +3,7 @@
 import { runCommand, inNamespace } from "./command.ts";
 import { namespaceName, newRunId } from "./names.ts";
 import { dropFromScript } from "./nft.ts";
+import { loopbackScript, ROUTE_LOCALNET } from "./loopback.ts";
 
 export type NetnsSupport = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
@@ -42,9 +43,11 @@ async function probe(): Promise<NetnsSupport> {
     await runCommand({ command: "ip", args: ["-n", probeNs, "link", "add", "br0", "type", "bridge"] });
     await runCommand({ command: "ip", args: ["-n", probeNs, "link", "add", "v0", "type", "veth", "peer", "name", "v1"] });
     await runCommand(inNamespace(probeNs, "nft", ["-f", "-"]), { input: dropFromScript(["10.213.0.1"]) });
+    await runCommand(inNamespace(probeNs, "sysctl", ["-qw", `${ROUTE_LOCALNET}=1`]));
+    await runCommand(inNamespace(probeNs, "nft", ["-f", "-"]), { input: loopbackScript("10.213.0.1", "v0", [{ port: 9092, address: "10.213.0.2" }]) });
     return { ok: true };
   } catch (error) {
-    return { ok: false, reason: `cannot build a bridge, veth pair and nftables rules inside a namespace: ${message(error)}` };
+    return { ok: false, reason: `cannot build a bridge, veth pair, nftables filter and NAT rules inside a namespace: ${message(error)}` };
   } finally {
     await runCommand({ command: "ip", args: ["netns", "delete", probeNs] }).catch(() => undefined);
   }

@@ -1,6 +1,7 @@
 // One Kafka node (a `java kafka.Kafka server.properties` process) and the destructive operations the
 // nemesis performs on it: SIGKILL, SIGSTOP/SIGCONT, graceful stop, restart, and wiping its data.
 import { ProcessNode } from "../../proc/process-node.ts";
+import { placeCommand, type CommandWrapper } from "../placement.ts";
 import type { NodeRole } from "../target.ts";
 import type { KafkaDistribution } from "./distribution.ts";
 import { jvmFlags } from "./java.ts";
@@ -26,6 +27,8 @@ export interface KafkaNodeSetup {
   clientAddress?: string;
   /** Name of the Toxiproxy proxy in front of this node's client listener. */
   proxyName?: string;
+  /** Runs the JVM inside the node's network namespace; absent, it runs in the root namespace. */
+  inNamespace?: CommandWrapper;
 }
 
 export class KafkaNode extends ProcessNode {
@@ -57,13 +60,16 @@ export class KafkaNode extends ProcessNode {
       });
     }
     await this.launch(
-      {
-        name: this.name,
-        file: setup.java,
-        args: [...jvmFlags(setup.heap, setup.log4jConfig), ...setup.jvmArgs, "-cp", setup.distribution.classpath, "kafka.Kafka", setup.propertiesFile],
-        env: setup.env,
-        logFile: setup.logFile,
-      },
+      placeCommand(
+        {
+          name: this.name,
+          file: setup.java,
+          args: [...jvmFlags(setup.heap, setup.log4jConfig), ...setup.jvmArgs, "-cp", setup.distribution.classpath, "kafka.Kafka", setup.propertiesFile],
+          env: setup.env,
+          logFile: setup.logFile,
+        },
+        setup.inNamespace,
+      ),
       { pattern: STARTED, what: 'report "Kafka Server started"', timeoutMs: setup.startTimeoutMs, errorCode: "kafka-node-not-ready" },
     );
   }

@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatProperties, parseConfigOverride, serverProperties } from "./properties.ts";
-import { planKafkaCluster } from "./topology.ts";
+import { placeInNamespaces, planKafkaCluster } from "./topology.ts";
 
 /** The subset of java.util.Properties.load our writer produces: key=value lines with escapes. */
 function readProperties(text: string): Map<string, string> {
@@ -44,6 +44,14 @@ describe("serverProperties", () => {
     expect(props.get("process.roles")).toBe("broker,controller");
     expect(props.get("controller.quorum.voters")).toBe(plan.quorumVoters);
     expect(props.get("log.dirs")).toBe("/data/1");
+  });
+
+  it("in a namespace, binds and advertises the peer listeners on the node's address and the client listener on 127.0.0.1", () => {
+    const placed = placeInNamespaces(plan, new Map([[1, "10.213.5.1"], [2, "10.213.5.2"], [3, "10.213.5.3"]]));
+    const props = readProperties(serverProperties(placed, placed.nodes[0], "/data/1"));
+    expect(props.get("listeners")).toBe("CLIENT://127.0.0.1:20003,INTERNAL://10.213.5.1:20006,CONTROLLER://10.213.5.1:20009");
+    expect(props.get("advertised.listeners")).toBe("CLIENT://127.0.0.1:20000,INTERNAL://10.213.5.1:20006");
+    expect(props.get("controller.quorum.voters")).toBe("1@10.213.5.1:20009,2@10.213.5.2:20010,3@10.213.5.3:20011");
   });
 
   it("sizes internal topics to the broker count", () => {

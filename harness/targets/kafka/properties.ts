@@ -41,7 +41,7 @@ export function formatProperties(entries: Iterable<ConfigOverride>, header: stri
   return `${lines.join("\n")}\n`;
 }
 
-const listener = (name: string, port: number) => `${name}://${LOOPBACK}:${port}`;
+const listener = (name: string, port: number, host: string = LOOPBACK) => `${name}://${host}:${port}`;
 
 /** The settings that make a small test cluster detect failures and form groups quickly. */
 function testSpeedSettings(brokerCount: number): ConfigOverride[] {
@@ -58,6 +58,9 @@ function testSpeedSettings(brokerCount: number): ConfigOverride[] {
     ["share.coordinator.state.topic.replication.factor", replicationFactor],
     ["share.coordinator.state.topic.min.isr", minIsr],
     ["replica.lag.time.max.ms", "5000"],
+    // Retention is enforced within a second, so the retention specs see deletion without waiting minutes.
+    ["log.retention.check.interval.ms", "500"],
+    ["log.initial.task.delay.ms", "0"],
     ["broker.heartbeat.interval.ms", "500"],
     ["broker.session.timeout.ms", "3000"],
     ["controller.quorum.election.timeout.ms", "1000"],
@@ -73,9 +76,10 @@ function testSpeedSettings(brokerCount: number): ConfigOverride[] {
 function identityAndListeners(plan: KafkaClusterPlan, node: KafkaNodePlan, dataDir: string): ConfigOverride[] {
   const isBroker = node.roles.includes("broker");
   const { client, internal, controller, advertised } = node.ports;
+  const peerHost = node.peerHost ?? LOOPBACK;
   const listeners: string[] = [];
-  if (isBroker && client !== undefined && internal !== undefined) listeners.push(listener("CLIENT", client), listener("INTERNAL", internal));
-  if (controller !== undefined) listeners.push(listener("CONTROLLER", controller));
+  if (isBroker && client !== undefined && internal !== undefined) listeners.push(listener("CLIENT", client), listener("INTERNAL", internal, peerHost));
+  if (controller !== undefined) listeners.push(listener("CONTROLLER", controller, peerHost));
   const entries: ConfigOverride[] = [
     ["process.roles", node.roles.join(",")],
     ["node.id", String(node.nodeId)],
@@ -87,7 +91,7 @@ function identityAndListeners(plan: KafkaClusterPlan, node: KafkaNodePlan, dataD
   ];
   if (isBroker && advertised !== undefined && internal !== undefined) {
     // Clients learn the proxy's address here, so reconnects after a metadata refresh go through it too.
-    entries.push(["advertised.listeners", `${listener("CLIENT", advertised)},${listener("INTERNAL", internal)}`]);
+    entries.push(["advertised.listeners", `${listener("CLIENT", advertised)},${listener("INTERNAL", internal, peerHost)}`]);
     entries.push(["inter.broker.listener.name", "INTERNAL"]);
   }
   return entries;

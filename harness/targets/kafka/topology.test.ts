@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CouldNotRunError } from "../../errors.ts";
 import { MAX_PORT } from "../../proc/ports.ts";
-import { CONTROLLER_ID_BASE, MAX_NODES, planKafkaCluster, portsNeeded, type TopologyRequest } from "./topology.ts";
+import { CONTROLLER_ID_BASE, MAX_NODES, placeInNamespaces, planKafkaCluster, portsNeeded, type TopologyRequest } from "./topology.ts";
 
 describe("planKafkaCluster", () => {
   it("puts the proxies first, so bootstrap is basePort.. and the brokers listen behind them", () => {
@@ -65,5 +65,20 @@ describe("planKafkaCluster", () => {
   it("refuses impossible node counts", () => {
     expect(() => planKafkaCluster({ brokers: 0, basePort: 20000, proxied: true })).toThrow(/--nodes must be an integer/);
     expect(() => planKafkaCluster({ brokers: 3, controllers: 0, basePort: 20000, proxied: true })).toThrow(/--controllers must be an integer/);
+  });
+
+  it("in namespaces, the quorum votes on the nodes' namespace addresses and the client side keeps 127.0.0.1", () => {
+    const plan = planKafkaCluster({ brokers: 2, controllers: 1, basePort: 20000, proxied: true });
+    const addresses = new Map([[1, "10.213.5.1"], [2, "10.213.5.2"], [1001, "10.213.5.3"]]);
+    const placed = placeInNamespaces(plan, addresses);
+    expect(placed.nodes.map((n) => [n.nodeId, n.peerHost])).toEqual([[1, "10.213.5.1"], [2, "10.213.5.2"], [1001, "10.213.5.3"]]);
+    expect(placed.quorumVoters).toBe(`1001@10.213.5.3:${plan.nodes[2].ports.controller}`);
+    expect(placed.bootstrap).toEqual(plan.bootstrap);
+    expect(placed.nodes.map((n) => n.ports)).toEqual(plan.nodes.map((n) => n.ports));
+  });
+
+  it("refuses to place a node that has no namespace address", () => {
+    const plan = planKafkaCluster({ brokers: 3, basePort: 20000, proxied: true });
+    expect(() => placeInNamespaces(plan, new Map([[1, "10.213.5.1"], [2, "10.213.5.2"]]))).toThrow(/kafka node 3 has no network namespace address/);
   });
 });

@@ -2,6 +2,7 @@
 // gives the same plan, so a port conflict or a config can be explained before anything starts.
 import { CouldNotRunError } from "../../errors.ts";
 import { LOOPBACK, validatePortRange, type PortUse } from "../../proc/ports.ts";
+import { withPeerHosts } from "../placement.ts";
 import type { NodeRole } from "../target.ts";
 
 export interface TopologyRequest {
@@ -30,6 +31,11 @@ export interface KafkaNodePlan {
   nodeId: number;
   roles: NodeRole[];
   ports: KafkaNodePorts;
+  /**
+   * Where the inter-broker and controller listeners bind and are advertised: the node's address in
+   * its network namespace, or 127.0.0.1 (absent). The client listener is always on 127.0.0.1.
+   */
+  peerHost?: string;
 }
 
 export interface KafkaClusterPlan {
@@ -83,7 +89,6 @@ export function planKafkaCluster(request: TopologyRequest): KafkaClusterPlan {
     ? []
     : controllerPorts.map((port, j) => ({ nodeId: CONTROLLER_ID_BASE + j + 1, roles: ["controller"], ports: { controller: port } }));
   const nodes = [...brokers, ...controllers];
-  const voters = nodes.filter((node) => node.roles.includes("controller"));
 
   const ports: PortUse[] = nodes.flatMap((node) => {
     const who = `kafka node ${node.nodeId}`;
@@ -99,9 +104,25 @@ export function planKafkaCluster(request: TopologyRequest): KafkaClusterPlan {
   return {
     request,
     nodes,
-    quorumVoters: voters.map((node) => `${node.nodeId}@${LOOPBACK}:${node.ports.controller}`).join(","),
+    quorumVoters: quorumVotersOf(nodes),
     ...(toxiproxyPort !== undefined ? { toxiproxyPort } : {}),
     ports: ports.sort((a, b) => a.port - b.port),
     bootstrap: advertised.map((port) => `${LOOPBACK}:${port}`),
   };
+}
+
+function quorumVotersOf(nodes: readonly KafkaNodePlan[]): string {
+  return nodes
+    .filter((node) => node.roles.includes("controller"))
+    .map((node) => `${node.nodeId}@${node.peerHost ?? LOOPBACK}:${node.ports.controller}`)
+    .join(",");
+}
+
+/**
+ * The plan with every node's peer listeners (inter-broker, controller) on its address in its own
+ * network namespace. Clients keep the plan's addresses on 127.0.0.1, which forwards serve.
+ */
+export function placeInNamespaces(plan: KafkaClusterPlan, addresses: ReadonlyMap<number, string>): KafkaClusterPlan {
+  const nodes = withPeerHosts(plan.nodes, addresses, "kafka node");
+  return { ...plan, nodes, quorumVoters: quorumVotersOf(nodes) };
 }

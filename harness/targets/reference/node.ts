@@ -3,7 +3,10 @@
 // data directory, ready when it prints `ready bootstrap=...` (a broker) or `ready controller=...`
 // (a dedicated controller), its output appended to one log file.
 import { fileURLToPath } from "node:url";
+import type { SupervisedSpec } from "../../proc/child.ts";
+import { nodeArgsFor } from "../../build/bundle-cache.ts";
 import { ProcessNode } from "../../proc/process-node.ts";
+import { placeCommand, type CommandWrapper } from "../placement.ts";
 import type { NodeRole } from "../target.ts";
 
 const READY = /^ready (bootstrap|controller)=/;
@@ -23,6 +26,8 @@ export interface ReferenceNodeSetup {
   config: readonly (readonly [string, string])[];
   startTimeoutMs: number;
   env?: NodeJS.ProcessEnv;
+  /** Runs the node inside its network namespace; absent, it runs in the root namespace. */
+  inNamespace?: CommandWrapper;
 }
 
 export class ReferenceNode extends ProcessNode {
@@ -38,13 +43,11 @@ export class ReferenceNode extends ProcessNode {
     this.assertStopped();
     const { setup } = this;
     await this.launch(
-      {
+      this.placed({
         name: this.name,
         file: process.execPath,
         args: [
-          "--import",
-          "tsx",
-          ENTRY,
+          ...(await nodeArgsFor(ENTRY)),
           "--node-id",
           String(setup.nodeId),
           ...(setup.port !== undefined ? ["--port", String(setup.port)] : []),
@@ -56,8 +59,18 @@ export class ReferenceNode extends ProcessNode {
         cwd: REPO_ROOT,
         env: setup.env ?? process.env,
         logFile: setup.logFile,
-      },
+      }),
       { pattern: READY, what: 'print "ready"', timeoutMs: setup.startTimeoutMs, errorCode: "reference-node-not-ready" },
     );
+  }
+
+  /**
+   * Inside its namespace the node listens on every address there: 127.0.0.1 for the relay clients
+   * come through, the bridge address for its peers. It still advertises 127.0.0.1, which the
+   * network makes mean this node in every namespace (NamespaceNetwork.shareLoopbackPorts).
+   */
+  private placed(spec: SupervisedSpec): SupervisedSpec {
+    const wrap = this.setup.inNamespace;
+    return wrap === undefined ? spec : placeCommand({ ...spec, args: [...spec.args, "--bind-any"] }, wrap);
   }
 }

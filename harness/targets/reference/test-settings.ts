@@ -1,6 +1,7 @@
 // Broker settings kconform's reference clusters start with, like the Kafka target's: groups form at
-// once, the internal topics fit the cluster's size, and the controller quorum elects, notices a dead
-// leader and fences a dead broker within seconds. Settings given by the user override them.
+// once, retention is enforced within a second, the internal topics fit the cluster's size, and the
+// controller quorum elects, notices a dead leader and fences a dead broker within seconds. Settings
+// given by the user override them.
 
 export type ReferenceConfigEntry = readonly [key: string, value: string];
 
@@ -8,6 +9,7 @@ export function referenceTestSettings(nodes: number): ReferenceConfigEntry[] {
   const replicationFactor = String(Math.min(3, nodes));
   return [
     ["group.initial.rebalance.delay.ms", "0"],
+    ["log.retention.check.interval.ms", "500"],
     ["controller.quorum.election.timeout.ms", "300"],
     ["controller.quorum.fetch.timeout.ms", "1000"],
     ["broker.heartbeat.interval.ms", "500"],

@@ -2,7 +2,7 @@
 // after the client ports; the split topology numbers dedicated controllers from 1001.
 import { describe, expect, it } from "vitest";
 import { CouldNotRunError } from "../../errors.ts";
-import { planReferenceCluster } from "./topology.ts";
+import { placeInNamespaces, planReferenceCluster } from "./topology.ts";
 
 describe("planReferenceCluster", () => {
   it("one node alone is broker and controller without a quorum", () => {
@@ -41,5 +41,18 @@ describe("planReferenceCluster", () => {
     expect(() => planReferenceCluster({ brokers: 0, basePort: 20000 })).toThrow(CouldNotRunError);
     expect(() => planReferenceCluster({ brokers: 3, controllers: 10, basePort: 20000 })).toThrow(CouldNotRunError);
     expect(() => planReferenceCluster({ brokers: 3, basePort: 32765 })).toThrow(CouldNotRunError);
+  });
+
+  it("in namespaces, the quorum votes on the namespace addresses and the brokers keep their 127.0.0.1 bootstrap", () => {
+    const plan = planReferenceCluster({ brokers: 3, basePort: 20000 });
+    const placed = placeInNamespaces(plan, new Map([[1, "10.213.5.1"], [2, "10.213.5.2"], [3, "10.213.5.3"]]));
+    expect(placed.voters).toBe("1@10.213.5.1:20003,2@10.213.5.2:20004,3@10.213.5.3:20005");
+    expect(placed.bootstrap).toEqual(plan.bootstrap);
+    expect(placed.nodes.map((n) => n.clientPort)).toEqual([20000, 20001, 20002]);
+  });
+
+  it("a cluster of one stays without a quorum in its namespace", () => {
+    const placed = placeInNamespaces(planReferenceCluster({ brokers: 1, basePort: 20000 }), new Map([[1, "10.213.5.1"]]));
+    expect(placed.voters).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@
 import { CouldNotRunError } from "../../errors.ts";
 import { LOOPBACK, validatePortRange, type PortUse } from "../../proc/ports.ts";
 import { CONTROLLER_ID_BASE, MAX_NODES } from "../kafka/topology.ts";
+import { withPeerHosts } from "../placement.ts";
 import type { NodeRole } from "../target.ts";
 
 export interface ReferenceTopologyRequest {
@@ -23,6 +24,8 @@ export interface ReferenceNodePlan {
   clientPort?: number;
   /** The controller listener of a controller. */
   controllerPort?: number;
+  /** Where peers reach the controller listener: the node's network namespace address, or 127.0.0.1 (absent). */
+  peerHost?: string;
 }
 
 export interface ReferenceClusterPlan {
@@ -64,13 +67,26 @@ export function planReferenceCluster(request: ReferenceTopologyRequest): Referen
       ...(node.controllerPort !== undefined ? [{ port: node.controllerPort, purpose: `${who} controller listener` }] : []),
     ];
   });
-  const voters = nodes.filter((node) => node.controllerPort !== undefined).map((node) => `${node.nodeId}@${LOOPBACK}:${node.controllerPort}`);
   return {
     nodes,
-    ...(voters.length > 0 ? { voters: voters.join(",") } : {}),
+    ...votersOf(nodes),
     ports: ports.sort((a, b) => a.port - b.port),
     bootstrap: brokers.map((node) => `${LOOPBACK}:${node.clientPort}`),
   };
+}
+
+function votersOf(nodes: readonly ReferenceNodePlan[]): Pick<ReferenceClusterPlan, "voters"> {
+  const voters = nodes.filter((node) => node.controllerPort !== undefined).map((node) => `${node.nodeId}@${node.peerHost ?? LOOPBACK}:${node.controllerPort}`);
+  return voters.length > 0 ? { voters: voters.join(",") } : {};
+}
+
+/**
+ * The plan with the controller quorum on the nodes' network namespace addresses. Brokers keep
+ * their client ports on 127.0.0.1, which means the same broker in every namespace.
+ */
+export function placeInNamespaces(plan: ReferenceClusterPlan, addresses: ReadonlyMap<number, string>): ReferenceClusterPlan {
+  const nodes = withPeerHosts(plan.nodes, addresses, "reference node");
+  return { ...plan, nodes, ...votersOf(nodes) };
 }
 
 /** Consecutive ports a cluster of this shape listens on, from basePort. */
