@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { KconformError } from "../harness/errors.ts";
 import type { SpecResult } from "../harness/run/result.ts";
 import { SpecSetupError } from "./kit/clients.ts";
+import { destructiveRunsSettled } from "./kit/destructive.ts";
 import type { Spec, SpecContext, SpecTarget } from "./spec.ts";
 
 export interface SpecRunOptions {
@@ -35,7 +36,7 @@ export async function runSpec(spec: Spec, target: SpecTarget, options: SpecRunOp
   const started = performance.now();
   const numRuns = options.numRuns ?? spec.numRuns;
   const base = { name: spec.name, guarantee: spec.guarantee, source: spec.source, seed: options.seed, numRuns, startedAt };
-  const unavailable = spec.unavailable?.(target);
+  const unavailable = await spec.unavailable?.(target);
   if (unavailable !== undefined) return { ...base, status: "skipped", skipReason: unavailable, durationMs: 0 };
   const say = options.say ?? (() => undefined);
   const context: SpecContext = { target, unique: uniqueNamer(spec), say };
@@ -45,6 +46,8 @@ export async function runSpec(spec: Spec, target: SpecTarget, options: SpecRunOp
     interruptAfterTimeLimit: spec.timeLimitMs,
     markInterruptAsFailure: false,
   });
+  // A run fast-check interrupted goes on in the background; whatever comes next needs the cluster whole.
+  await destructiveRunsSettled();
   const durationMs = Math.round(performance.now() - started);
   if (!details.failed) {
     // Interrupted before a single run completed: nothing was shown either way.

@@ -34,8 +34,11 @@ export interface Spec {
   readonly numRuns: number;
   /** Budget for the runs and shrinking together; past it the property stops (not a failure). */
   readonly timeLimitMs: number;
-  /** Why the spec cannot run against this target (too few brokers, not owned...), or undefined. */
-  unavailable?(target: SpecTarget): string | undefined;
+  /**
+   * Why the spec cannot run against this target (too few brokers, not owned, no racks...), or
+   * undefined; may ask the cluster (its configuration) before deciding.
+   */
+  unavailable?(target: SpecTarget): string | undefined | Promise<string | undefined>;
   /**
    * The property. It throws (an assertion, or a SpecViolation carrying evidence) when the target
    * breaks the guarantee; it must leave the cluster as it found it (restart what it killed).

@@ -7,6 +7,7 @@ import { detouringSocketFactory } from "../../harness/clients/kafkajs/config.ts"
 import { kafkaJsConfig } from "../../harness/targets/external/kafkajs-config.ts";
 import { KconformError } from "../../harness/errors.ts";
 import type { SpecTarget } from "../spec.ts";
+import { topicServedByEveryBroker } from "./brokers.ts";
 
 /** A spec could not set up what it needs (topic not served, read never completed): not a verdict on the guarantee. */
 export class SpecSetupError extends KconformError {}
@@ -51,23 +52,21 @@ export interface TopicShape {
   config?: Record<string, string>;
 }
 
-/** Creates the topic and waits until every partition has a leader that answers ListOffsets. */
+/**
+ * Creates the topic and returns once every broker, asked on its own, lists it with a leader for
+ * each partition: clients pick any broker for metadata, and one that has not applied the topic yet
+ * answers UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does not retry everywhere (consumer subscribe).
+ */
 export async function createTopic(target: SpecTarget, topic: string, shape: TopicShape, timeoutMs = 30_000): Promise<void> {
   await withAdmin(target, async (admin) => {
     const configEntries: ITopicConfig["configEntries"] = Object.entries(shape.config ?? {}).map(([name, value]) => ({ name, value }));
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       timeout: timeoutMs,
       topics: [{ topic, numPartitions: shape.partitions, replicationFactor: shape.replicationFactor ?? 1, configEntries }],
     });
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const offsets = await admin.fetchTopicOffsets(topic).catch(() => []);
-      if (offsets.length === shape.partitions) return;
-      if (performance.now() > deadline) throw new SpecSetupError(`topic ${topic} was created but its ${shape.partitions} partitions were not all served within ${timeoutMs} ms`, "topic-not-served", { topic });
-      await sleep(100);
-    }
   });
+  await topicServedByEveryBroker(target, topic, shape.partitions, timeoutMs);
 }
 
 /** Deletes the topic; a spec's clean-up, so a failure to delete never hides the spec's verdict. */
