@@ -33,6 +33,8 @@ export class BrokerLifecycle {
   private stopped = false;
   private shuttingDown = false;
   private shutDownAcknowledged = false;
+  /** Wakes controlledShutdown the moment a heartbeat response grants it (not a metadata change). */
+  private onShutDownAcknowledged: (() => void) | undefined;
   private wake: () => void = () => {};
   private loop: Promise<void> | undefined;
 
@@ -66,7 +68,13 @@ export class BrokerLifecycle {
     }
     this.shuttingDown = true;
     this.wake();
-    const acknowledged = await this.options.metadata.waitFor(() => this.shutDownAcknowledged, timeoutMs);
+    const acknowledged = await new Promise<boolean>((resolve) => {
+      const timer = this.options.clock.setTimer(timeoutMs, () => resolve(this.shutDownAcknowledged));
+      this.onShutDownAcknowledged = () => {
+        timer.cancel();
+        resolve(true);
+      };
+    });
     await this.stop();
     return acknowledged;
   }
@@ -145,7 +153,10 @@ export class BrokerLifecycle {
         return undefined;
       }
       if (response.errorCode !== ErrorCode.NONE) return undefined;
-      if (this.shuttingDown && response.shouldShutDown) this.shutDownAcknowledged = true;
+      if (this.shuttingDown && response.shouldShutDown) {
+        this.shutDownAcknowledged = true;
+        this.onShutDownAcknowledged?.();
+      }
       return response;
     } catch (error) {
       logger.log("debug", "heartbeat failed", { error: (error as Error).message });
