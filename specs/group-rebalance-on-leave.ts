@@ -3,9 +3,12 @@
 // Source: kafka-notes.md "Consumer" ("A rebalance in group triggers when a member leaves the group or
 // they have not sent a heartbeat in a long time"); https://kafka.apache.org/documentation/#consumerconfigs_session.timeout.ms
 import fc from "fast-check";
-import { createTopic, deleteTopicQuietly } from "./kit/clients.ts";
+import kafkajs from "kafkajs";
+import { createTopic, deleteTopicQuietly, withAdmin } from "./kit/clients.ts";
 import { GroupMember, leaveAll, setupStep, waitForSettledGeneration, type SettledGeneration } from "./kit/groups.ts";
-import type { Spec } from "./spec.ts";
+import type { Spec, SpecTarget } from "./spec.ts";
+
+const { ConfigResourceTypes } = kafkajs;
 
 /** How the member departs: LeaveGroup on a clean shutdown, or silence (a hung process). */
 export type Departure = "leave" | "silence";
@@ -44,8 +47,25 @@ export function rebalanceViolations(evidence: RebalanceEvidence): string[] {
   return violations;
 }
 
-const SESSION_TIMEOUT_MS = 6_000;
+/** Kafka's default group.min.session.timeout.ms, the shortest session a broker accepts unless told otherwise. */
+const DEFAULT_MIN_SESSION_TIMEOUT_MS = 6_000;
+/** Never shorter than this, so a loaded machine's late heartbeats do not look like a hung member. */
+const SHORTEST_SESSION_TIMEOUT_MS = 1_500;
 const SETTLE_TIMEOUT_MS = 20_000;
+
+/**
+ * The shortest session timeout the brokers accept (group.min.session.timeout.ms, asked of the
+ * brokers): the hung member is noticed that much sooner on clusters configured for tests.
+ */
+export async function sessionTimeoutFor(target: SpecTarget): Promise<number> {
+  const minimum = await withAdmin(target, async (admin) => {
+    const { brokers } = await admin.describeCluster();
+    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: brokers.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId), configNames: ["group.min.session.timeout.ms"] })) });
+    const values = resources.flatMap((r) => r.configEntries.map((e) => Number(e.configValue))).filter((v) => Number.isFinite(v));
+    return values.length > 0 ? Math.max(...values) : DEFAULT_MIN_SESSION_TIMEOUT_MS;
+  }).catch(() => DEFAULT_MIN_SESSION_TIMEOUT_MS);
+  return Math.max(minimum, SHORTEST_SESSION_TIMEOUT_MS);
+}
 
 export const groupRebalanceOnLeave: Spec = {
   name: "group-rebalance-on-leave",
@@ -67,12 +87,13 @@ export const groupRebalanceOnLeave: Spec = {
       async ({ members: count, partitions, leaver, hanger }) => {
         const topic = context.unique("topic");
         const groupId = context.unique("group");
+        const sessionTimeoutMs = await sessionTimeoutFor(context.target);
         await createTopic(context.target, topic, { partitions });
         const everyone: GroupMember[] = [];
         try {
           for (let i = 0; i < count; i++) {
             // A long request timeout: the member that hangs must not notice its own silence and reconnect.
-            everyone.push(await setupStep(`member m${i} joining ${groupId}`, () => GroupMember.join(context.target, { name: `m${i}`, groupId, topic, sessionTimeoutMs: SESSION_TIMEOUT_MS, requestTimeoutMs: 30_000 })));
+            everyone.push(await setupStep(`member m${i} joining ${groupId}`, () => GroupMember.join(context.target, { name: `m${i}`, groupId, topic, sessionTimeoutMs, requestTimeoutMs: 30_000 })));
           }
           const remaining = [...everyone];
           let before = await waitForSettledGeneration(context.target, remaining, { topic, timeoutMs: SETTLE_TIMEOUT_MS });
@@ -82,7 +103,7 @@ export const groupRebalanceOnLeave: Spec = {
             const started = performance.now();
             if (how === "leave") await departing.leave();
             else departing.goSilent();
-            const after = await waitForSettledGeneration(context.target, remaining, { topic, after: before.generationId, timeoutMs: SETTLE_TIMEOUT_MS + (how === "silence" ? SESSION_TIMEOUT_MS : 0) });
+            const after = await waitForSettledGeneration(context.target, remaining, { topic, after: before.generationId, timeoutMs: SETTLE_TIMEOUT_MS + (how === "silence" ? sessionTimeoutMs : 0) });
             const waitedMs = Math.round(performance.now() - started);
             const settled = "unsettled" in after ? undefined : after;
             const violations = rebalanceViolations({ partitions, departed: departing.name, how, before, after: settled, ...("unsettled" in after ? { unsettled: after.unsettled } : {}), waitedMs });

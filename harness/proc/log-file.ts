@@ -4,6 +4,8 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { lastLines } from "./run.ts";
 
+const LOG_POLL_MS = 20;
+
 export function fileSize(file: string): number {
   try {
     return statSync(file).size;
@@ -61,6 +63,7 @@ export async function waitForLogLine(options: LogWaitOptions): Promise<LogWait> 
     const reason = options.stopIf?.();
     if (reason !== undefined) return { outcome: "stopped", reason };
     if (performance.now() >= deadline) return { outcome: "timeout" };
-    await sleep(100);
+    // Short: a node's start-up is timed to its ready line, and a stat is cheap.
+    await sleep(LOG_POLL_MS);
   }
 }

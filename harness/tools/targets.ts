@@ -7,6 +7,7 @@ import { ensureKafkaJars } from "../targets/kafka/distribution.ts";
 import type { ConfigOverride } from "../targets/kafka/properties.ts";
 import { portsNeeded } from "../targets/kafka/topology.ts";
 import { startReferenceCluster } from "../targets/reference/cluster.ts";
+import { referencePortsNeeded } from "../targets/reference/topology.ts";
 import type { Cluster } from "../targets/target.ts";
 
 export type ClientTargetKind = "kafka" | "reference";
@@ -57,7 +58,7 @@ export async function startClientTarget(kind: ClientTargetKind, options: ClientT
       ...(options.kafkaJvmArgs !== undefined ? { jvmArgs: options.kafkaJvmArgs } : {}),
     });
   } else {
-    cluster = await startReferenceCluster({ ...common, basePort: await findFreePortBlock(options.nodes) });
+    cluster = await startReferenceCluster({ ...common, basePort: await findFreePortBlock(referencePortsNeeded({ brokers: options.nodes })) });
   }
   return { kind, cluster, bootstrap: cluster.bootstrap.join(","), startupMs: performance.now() - started };
 }

@@ -49,6 +49,8 @@ function testSpeedSettings(brokerCount: number): ConfigOverride[] {
   const minIsr = String(Math.min(2, brokerCount));
   return [
     ["group.initial.rebalance.delay.ms", "0"],
+    // Lets tests' consumers use short sessions, so a hung member is noticed in seconds.
+    ["group.min.session.timeout.ms", "1000"],
     ["offsets.topic.num.partitions", "3"],
     ["offsets.topic.replication.factor", replicationFactor],
     ["transaction.state.log.num.partitions", "3"],

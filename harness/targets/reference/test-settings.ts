@@ -9,6 +9,7 @@ export function referenceTestSettings(nodes: number): ReferenceConfigEntry[] {
   const replicationFactor = String(Math.min(3, nodes));
   return [
     ["group.initial.rebalance.delay.ms", "0"],
+    ["group.min.session.timeout.ms", "1000"],
     ["log.retention.check.interval.ms", "500"],
     ["controller.quorum.election.timeout.ms", "300"],
     ["controller.quorum.fetch.timeout.ms", "1000"],
