@@ -3,7 +3,7 @@
 // Source: kafka-notes.md "Consumer delivery semantics" ("At least once: offsets are committed after the
 // message is processed ... can be duplicate processing"); https://kafka.apache.org/documentation/#semantics
 import fc from "fast-check";
-import { deliverySpecRun, type DeliveryAnomalyKind } from "./kit/groups.ts";
+import { deliverySpecRun, deliveryWorkloadArbitrary, type DeliveryAnomalyKind } from "./kit/groups.ts";
 import type { Spec } from "./spec.ts";
 
 /** The anomalies this guarantee level tolerates. */
@@ -16,15 +16,5 @@ export const atLeastOnceDelivery: Spec = {
   numRuns: 3,
   timeLimitMs: 25_000,
   property: (context) =>
-    fc.asyncProperty(
-      fc.integer({ min: 2, max: 30 }).chain((records) =>
-        fc.record({
-          partitions: fc.integer({ min: 1, max: 3 }),
-          records: fc.constant(records),
-          commitEvery: fc.integer({ min: 1, max: 5 }),
-          crashAfter: fc.integer({ min: 1, max: records - 1 }),
-        }),
-      ),
-      (workload) => deliverySpecRun(context, { ...workload, order: "process-then-commit", allowed: AT_LEAST_ONCE_ALLOWED }),
-    ),
+    fc.asyncProperty(deliveryWorkloadArbitrary(fc.integer({ min: 1, max: 5 })), (workload) => deliverySpecRun(context, { ...workload, order: "process-then-commit", allowed: AT_LEAST_ONCE_ALLOWED })),
 };

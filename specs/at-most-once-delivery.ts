@@ -3,7 +3,7 @@
 // Source: kafka-notes.md "Consumer delivery semantics" ("At most once: offsets committed once a message
 // is received; if processing fails, message will be lost"); https://kafka.apache.org/documentation/#semantics
 import fc from "fast-check";
-import { deliverySpecRun, type DeliveryAnomalyKind } from "./kit/groups.ts";
+import { deliverySpecRun, deliveryWorkloadArbitrary, type DeliveryAnomalyKind } from "./kit/groups.ts";
 import type { Spec } from "./spec.ts";
 
 /** The anomalies this guarantee level tolerates. */
@@ -16,14 +16,5 @@ export const atMostOnceDelivery: Spec = {
   numRuns: 3,
   timeLimitMs: 25_000,
   property: (context) =>
-    fc.asyncProperty(
-      fc.integer({ min: 2, max: 30 }).chain((records) =>
-        fc.record({
-          partitions: fc.integer({ min: 1, max: 3 }),
-          records: fc.constant(records),
-          crashAfter: fc.integer({ min: 1, max: records - 1 }),
-        }),
-      ),
-      (workload) => deliverySpecRun(context, { ...workload, commitEvery: 1, order: "commit-then-process", allowed: AT_MOST_ONCE_ALLOWED }),
-    ),
+    fc.asyncProperty(deliveryWorkloadArbitrary(fc.constant(1)), (workload) => deliverySpecRun(context, { ...workload, order: "commit-then-process", allowed: AT_MOST_ONCE_ALLOWED })),
 };

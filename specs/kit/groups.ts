@@ -1,6 +1,7 @@
 // kafkajs plumbing for the consumer-group specs: members whose every assignment is recorded with
 // its generation, a member that can go silent like a hung process, the group as its coordinator
 // describes it, and the crash-and-replace workload behind the delivery-semantics specs.
+import fc from "fast-check";
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AssignerProtocol, Kafka, logLevel, type Admin, type Consumer, type ISocketFactory, type LogEntry } from "kafkajs";
@@ -458,6 +459,18 @@ export interface DeliveryWorkload {
 }
 
 const DELIVERY_TIMEOUT_MS = 15_000;
+
+/** The generated part of a delivery run: topic shape, record count, and where the first consumer crashes. */
+export function deliveryWorkloadArbitrary(commitEvery: fc.Arbitrary<number>): fc.Arbitrary<Pick<DeliveryWorkload, "partitions" | "records" | "commitEvery" | "crashAfter">> {
+  return fc.integer({ min: 2, max: 30 }).chain((records) =>
+    fc.record({
+      partitions: fc.integer({ min: 1, max: 3 }),
+      records: fc.constant(records),
+      commitEvery,
+      crashAfter: fc.integer({ min: 1, max: records - 1 }),
+    }),
+  );
+}
 
 /**
  * One run of a delivery-semantics spec: write `records` across the partitions, let a consumer
