@@ -3,11 +3,14 @@
 //   node --import tsx bench/checker.bench.ts
 // It is a measurement, not a test: nothing here fails on a slow machine.
 //
+// An event is one line of the history (an invocation, a completion, a nemesis event); an
+// operation (ops) is a client operation, an invocation and its completion together, so a history
+// holds about half as many operations as events. Rates are events per second unless marked ops.
 // Columns, each the best of several runs (20 at 100 k, 5 at 1 M) from a collected heap:
 //   check          the checker alone: events are parsed in batches of 1000 (not timed) and fed to
 //                  it one at a time (timed), so nothing but the checker's own state stays alive;
-//                  wall clock, then process CPU time (steadier on a shared machine; it includes the
-//                  collector's helper threads)
+//                  wall clock, the same time as operations per second, then process CPU time
+//                  (steadier on a shared machine; it includes the collector's helper threads)
 //   parse+check    JSON.parse of each line, then the checker: what `kconform check` does, minus disk
 //   file           the whole CLI path: streamed from a JSON Lines file, validated, parsed, checked
 //   in memory      checkHistory() over an array of all events; the array stays alive, so the
@@ -165,7 +168,7 @@ async function main(): Promise<void> {
       for (const line of warmUp) check.add(JSON.parse(line) as HistoryEvent);
       check.finish();
     }
-    console.log(`${pad("events", 9)} ${pad("records", 9)} ${pad("check", 15)} ${pad("check cpu", 15)} ${pad("growth", 6)} ${pad("parse+check", 15)} ${pad("file", 15)} ${pad("in memory", 15)}  verdict`);
+    console.log(`${pad("events", 9)} ${pad("ops", 8)} ${pad("records", 9)} ${pad("check", 15)} ${pad("check ops", 11)} ${pad("check cpu", 15)} ${pad("growth", 6)} ${pad("parse+check", 15)} ${pad("file", 15)} ${pad("in memory", 15)}  verdict`);
     let baseline: number | undefined;
     for (const size of SIZES) {
       const repeats = repeatsFor(size);
@@ -173,9 +176,11 @@ async function main(): Promise<void> {
       const n = lines.length;
       let verdict: unknown;
       let records = 0;
+      let ops = 0;
       const checkOnly = checkAlone(repeats, lines, (result) => {
         verdict = result.valid;
         records = result.stats["records-polled"];
+        ops = result.stats.ok + result.stats.fail + result.stats.info;
       });
       const parseAndCheck = bestOf(repeats, () => {
         const check = new HistoryCheck();
@@ -201,7 +206,7 @@ async function main(): Promise<void> {
 
       const cell = (ms: number) => pad(`${rate(n, ms)} ${pad(ms.toFixed(0), 5)}ms`, 15);
       console.log(
-        `${pad(n, 9)} ${pad(records, 9)} ${cell(checkOnly.wall)} ${cell(checkOnly.cpu)} ${pad((perEvent / baseline).toFixed(2), 6)} ${cell(parseAndCheck.wall)} ${cell(file)} ${cell(inMemory.wall)}  ${String(verdict)}`,
+        `${pad(n, 9)} ${pad(ops, 8)} ${pad(records, 9)} ${cell(checkOnly.wall)} ${pad(rate(ops, checkOnly.wall), 11)} ${cell(checkOnly.cpu)} ${pad((perEvent / baseline).toFixed(2), 6)} ${cell(parseAndCheck.wall)} ${cell(file)} ${cell(inMemory.wall)}  ${String(verdict)}`,
       );
     }
     console.log("growth: check time per event relative to the smallest history (1.00 = linear)");

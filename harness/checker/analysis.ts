@@ -4,7 +4,12 @@ import type { Anomaly, AnomalyType } from "./anomalies.ts";
 import type { HistoryIndex } from "./history-index.ts";
 
 export interface Findings {
-  /** Reports one anomaly; `describe` runs only while the type's list is under the reporting limit. */
+  /**
+   * Reports one anomaly; `describe` runs only while the type's list is under the reporting limit.
+   * Call it from a small function of its own, never from inside a loop over operations or records:
+   * variables a closure captures live in a context object that V8 allocates every time the loop
+   * body is entered, whether or not the closure is ever made.
+   */
   report(type: AnomalyType, describe: () => Anomaly): void;
 }
 

@@ -2,7 +2,7 @@
 // acknowledged, a commit invoked afterwards must not set it lower. A consumer that took the
 // partition over starts from the committed offset, so a lower one means the group lost a commit
 // (or two members consumed the partition at once). Concurrent commits are not compared.
-import { evidence, type Analysis } from "./analysis.ts";
+import { evidence, type Analysis, type Findings } from "./analysis.ts";
 import { Kind, Outcome } from "./op-table.ts";
 import { ProcessGroups, groupName } from "./process-groups.ts";
 
@@ -41,18 +41,7 @@ export const committedOffsets: Analysis = {
         }
         const before = invoked >= 0 ? lastBefore(known.op, invoked) : -1;
         if (before >= 0 && offset < known.offset[before]) {
-          const high = known.offset[before];
-          const highOp = known.op[before];
-          findings.report("committed-offset-regression", () => {
-            const name = names.name(partition);
-            return {
-              explanation: `The committed offset of ${groupName(group)} for ${name} went back from ${high} (op ${highOp}, acknowledged) to ${offset} (op ${op}, invoked after that).`,
-              ops: evidence(highOp, op),
-              partition: name,
-              group,
-              offsets: [high, offset],
-            };
-          });
+          reportRegression(findings, group, names.name(partition), known.op[before], known.offset[before], op, offset);
         }
         const n = known.offset.length;
         if (n === 0 || offset > known.offset[n - 1]) {
@@ -63,6 +52,17 @@ export const committedOffsets: Analysis = {
     }
   },
 };
+
+/** Kept out of the loop, which then allocates nothing per commit. */
+function reportRegression(findings: Findings, group: string, name: string, highOp: number, high: number, op: number, offset: number): void {
+  findings.report("committed-offset-regression", () => ({
+    explanation: `The committed offset of ${groupName(group)} for ${name} went back from ${high} (op ${highOp}, acknowledged) to ${offset} (op ${op}, invoked after that).`,
+    ops: evidence(highOp, op),
+    partition: name,
+    group,
+    offsets: [high, offset],
+  }));
+}
 
 /** Position of the last entry of an ascending array below `bound`, or -1. */
 function lastBefore(ascending: readonly number[], bound: number): number {

@@ -9,18 +9,29 @@
 import type { AnomalyType, CycleStep } from "./anomalies.ts";
 import { evidence, type Analysis, type Findings } from "./analysis.ts";
 import type { HistoryIndex } from "./history-index.ts";
+import { NumberColumn } from "./number-column.ts";
 import { graphOf, shortestCycle, stronglyConnectedComponents } from "./scc.ts";
 
-/** Edges as parallel lists: operations (rows of `ops`), partition, value, next value (ww). */
-interface Edges {
-  from: number[];
-  to: number[];
-  partition: number[];
-  value: number[];
-  next: number[];
-}
+/** Edges as parallel columns: operations (rows of `ops`), partition, value, next value (ww). */
+class Edges {
+  readonly from = new NumberColumn();
+  readonly to = new NumberColumn();
+  readonly partition = new NumberColumn();
+  readonly value = new NumberColumn();
+  readonly next = new NumberColumn();
 
-const newEdges = (): Edges => ({ from: [], to: [], partition: [], value: [], next: [] });
+  get length(): number {
+    return this.from.length;
+  }
+
+  add(from: number, to: number, partition: number, value: number, next: number): void {
+    this.from.push(from);
+    this.to.push(to);
+    this.partition.push(partition);
+    this.value.push(value);
+    this.next.push(next);
+  }
+}
 
 export const cycles: Analysis = {
   name: "cycles",
@@ -32,7 +43,7 @@ export const cycles: Analysis = {
 };
 
 function writeEdges(index: HistoryIndex): Edges {
-  const edges = newEdges();
+  const edges = new Edges();
   for (const log of index.logs) {
     if (log === undefined) continue;
     const order = log.versionOrder();
@@ -44,54 +55,46 @@ function writeEdges(index: HistoryIndex): Edges {
       const to = index.writerOf(later);
       if (from < 0 || to < 0 || from === to) continue;
       if (!index.names.covers(index.writerTargetOf(earlier), log.partition) || !index.names.covers(index.writerTargetOf(later), log.partition)) continue;
-      edges.from.push(from);
-      edges.to.push(to);
-      edges.partition.push(log.partition);
-      edges.value.push(earlier);
-      edges.next.push(later);
+      edges.add(from, to, log.partition, earlier, later);
     }
   }
   return edges;
 }
 
 function readEdges(index: HistoryIndex): Edges {
-  const edges = newEdges();
+  const edges = new Edges();
   const { ops } = index;
   const lastReader = new Int32Array(ops.length).fill(-1);
-  const reads = index.reads.data;
+  const reads = index.reads;
   // Only operations that both read and write can lie on a cycle of wr edges.
   const readsAndWrites = (row: number) => ops.readFrom[row] < ops.readTo[row] && ops.writeFrom[row] < ops.writeTo[row];
   for (let reader = 0; reader < ops.length; reader++) {
     if (!readsAndWrites(reader)) continue;
     for (let i = ops.readFrom[reader]; i < ops.readTo[reader]; i += 3) {
-      const partition = reads[i];
-      const value = reads[i + 2];
+      const partition = reads.at(i);
+      const value = reads.at(i + 2);
       const writer = index.writerOf(value);
       if (writer < 0 || writer === reader || lastReader[writer] === reader || !readsAndWrites(writer)) continue;
       if (!index.names.covers(index.writerTargetOf(value), partition)) continue;
       lastReader[writer] = reader;
-      edges.from.push(writer);
-      edges.to.push(reader);
-      edges.partition.push(partition);
-      edges.value.push(value);
-      edges.next.push(NaN);
+      edges.add(writer, reader, partition, value, NaN);
     }
   }
   return edges;
 }
 
 function report(index: HistoryIndex, findings: Findings, type: AnomalyType, edges: Edges): void {
-  if (edges.from.length === 0) return;
-  const graph = graphOf(index.ops.length, edges.from, edges.to);
+  if (edges.length === 0) return;
+  const graph = graphOf(index.ops.length, edges.from, edges.to, edges.length);
   for (const component of stronglyConnectedComponents(graph)) {
     findings.report(type, () => {
       const steps: CycleStep[] = shortestCycle(graph, component).map((e) => ({
-        from: index.ops.index[edges.from[e]],
-        to: index.ops.index[edges.to[e]],
+        from: index.ops.index[edges.from.at(e)],
+        to: index.ops.index[edges.to.at(e)],
         relation: type === "G0" ? "ww" : "wr",
-        partition: index.names.name(edges.partition[e]),
-        value: edges.value[e],
-        ...(type === "G0" && { next: edges.next[e] }),
+        partition: index.names.name(edges.partition.at(e)),
+        value: edges.value.at(e),
+        ...(type === "G0" && { next: edges.next.at(e) }),
       }));
       const told = steps.map((s) =>
         s.relation === "ww"

@@ -8,6 +8,7 @@ import { isMicroOps, Kind, OpTable, Outcome, type OpExtras, type RebalanceFact }
 import { PartitionLog } from "./partition-log.ts";
 import { IntMap } from "./int-map.ts";
 import { NumberColumn } from "./number-column.ts";
+import { PendingInvokes } from "./pending-invokes.ts";
 import { ValueTable } from "./value-table.ts";
 
 /** Jepsen names no group; one unnamed group stands for it. */
@@ -33,9 +34,9 @@ export class HistoryIndex {
   readonly ops = new OpTable();
   readonly logs: (PartitionLog | undefined)[] = [];
   /** Every send of every operation as (target, offset or NaN, value) triples. */
-  readonly writes = new NumberColumn(3 * 65536);
+  readonly writes = new NumberColumn();
   /** Every polled record of every operation as (partition, offset or NaN, value) triples. */
-  readonly reads = new NumberColumn(3 * 65536);
+  readonly reads = new NumberColumn();
   /** Where each value was claimed and first polled. */
   readonly values = new ValueTable();
   /** Value to its writer: target, row in `ops`, outcome. */
@@ -44,7 +45,7 @@ export class HistoryIndex {
   private readonly writerTarget = new NumberColumn();
   private readonly writerOp = new NumberColumn();
   private readonly writerOutcome = new NumberColumn();
-  private readonly pending = new Map<number, Raw>();
+  private readonly pending = new PendingInvokes<Raw>();
   /** Offsets of indeterminate sends, (partition, offset, value, row): trusted once proven. */
   private readonly deferredInfoClaims: number[] = [];
   private committedCache: Int8Array | undefined;
@@ -97,11 +98,10 @@ export class HistoryIndex {
   finish(): this {
     if (this.finished) return this;
     this.finished = true;
-    for (const invoke of this.pending.values()) {
+    for (const invoke of this.pending.drain()) {
       this.counts.neverCompleted++;
       this.complete(invoke, undefined, Outcome.info);
     }
-    this.pending.clear();
     // Jepsen trusts an indeterminate send's offsets only once one of its values was seen.
     const deferred = this.deferredInfoClaims;
     for (let i = 0; i < deferred.length; i += 4) {
@@ -174,9 +174,9 @@ export class HistoryIndex {
     const outcome = this.ops.outcome[row];
     if (outcome === Outcome.ok) return true;
     if (outcome !== Outcome.info) return false;
-    const writes = this.writes.data;
+    const writes = this.writes;
     for (let i = this.ops.writeFrom[row]; i < this.ops.writeTo[row]; i += 3) {
-      if (this.okReaderOf(writes[i], writes[i + 2]) >= 0) return true;
+      if (this.okReaderOf(writes.at(i), writes.at(i + 2)) >= 0) return true;
     }
     return false;
   }

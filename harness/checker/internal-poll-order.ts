@@ -1,10 +1,11 @@
 // int-poll-skip and int-nonmonotonic-poll (Jepsen): within one operation, consecutive records
 // polled from a partition must be adjacent in its version order. A rebalance reported by the
 // operation excuses the partitions it moved, as Jepsen's rebalance log does.
-import { evidence, list, plural, type Analysis } from "./analysis.ts";
+import { evidence, list, plural, type Analysis, type Findings } from "./analysis.ts";
 import type { Names } from "./names.ts";
 import { OpPartitions } from "./op-partitions.ts";
 import type { RebalanceFact } from "./op-table.ts";
+import type { VersionOrder } from "./version-order.ts";
 
 const SKIPPED_SHOWN = 8;
 
@@ -13,7 +14,7 @@ export const internalPollOrder: Analysis = {
   run(index, findings) {
     const { names, ops } = index;
     const current = new OpPartitions();
-    const reads = index.reads.data;
+    const reads = index.reads;
     for (let row = 0; row < ops.length; row++) {
       const from = ops.readFrom[row];
       const to = ops.readTo[row];
@@ -26,8 +27,8 @@ export const internalPollOrder: Analysis = {
       let lastPartition = -1;
       let lastPosition: number | undefined;
       for (let i = from; i < to; i += 3) {
-        const partition = reads[i];
-        const value = reads[i + 2];
+        const partition = reads.at(i);
+        const value = reads.at(i + 2);
         const previous = current.push(partition, value);
         const order = index.log(partition).versionOrder();
         const position = order.indexOf(value);
@@ -36,37 +37,41 @@ export const internalPollOrder: Analysis = {
         lastPosition = position;
         if (Number.isNaN(previous) || (rebalance && rebalanced(rebalance, partition, names))) continue;
         const delta = position === undefined || previousPosition === undefined ? 1 : position - previousPosition;
-        if (delta === 1) continue;
-        const name = names.name(partition);
-        if (delta > 1) {
-          findings.report("int-poll-skip", () => {
-            const skipped = order.between(previous, value, SKIPPED_SHOWN);
-            return {
-              explanation: `Op ${op} polled ${previous} and then ${value} from ${name}, skipping ${plural(delta - 1, "record")} between them (${list(skipped)}${delta - 1 > skipped.length ? ", ..." : ""}).`,
-              ops: evidence(op),
-              partition: name,
-              values: [previous, value],
-              delta,
-              skipped,
-            };
-          });
-        } else {
-          findings.report("int-nonmonotonic-poll", () => ({
-            explanation:
-              delta === 0
-                ? `Op ${op} polled ${value} from ${name} twice in a row.`
-                : `Op ${op} polled ${previous} and then ${value} from ${name}, but ${value} is ${plural(-delta, "position")} before ${previous} in the log.`,
-            ops: evidence(op),
-            partition: name,
-            values: [previous, value],
-            delta,
-          }));
-        }
+        if (delta !== 1) reportGap(findings, names.name(partition), order, op, previous, value, delta);
       }
     }
   },
 };
 
 function rebalanced(rebalance: readonly RebalanceFact[], partition: number, names: Names): boolean {
-  return rebalance.some((fact) => fact.partitions.some((target) => names.covers(target, partition)));
+  for (const fact of rebalance) for (const target of fact.partitions) if (names.covers(target, partition)) return true;
+  return false;
+}
+
+/** Kept out of the loop over records, which then allocates nothing. */
+function reportGap(findings: Findings, name: string, order: VersionOrder, op: number, previous: number, value: number, delta: number): void {
+  if (delta > 1) {
+    findings.report("int-poll-skip", () => {
+      const skipped = order.between(previous, value, SKIPPED_SHOWN);
+      return {
+        explanation: `Op ${op} polled ${previous} and then ${value} from ${name}, skipping ${plural(delta - 1, "record")} between them (${list(skipped)}${delta - 1 > skipped.length ? ", ..." : ""}).`,
+        ops: evidence(op),
+        partition: name,
+        values: [previous, value],
+        delta,
+        skipped,
+      };
+    });
+  } else {
+    findings.report("int-nonmonotonic-poll", () => ({
+      explanation:
+        delta === 0
+          ? `Op ${op} polled ${value} from ${name} twice in a row.`
+          : `Op ${op} polled ${previous} and then ${value} from ${name}, but ${value} is ${plural(-delta, "position")} before ${previous} in the log.`,
+      ops: evidence(op),
+      partition: name,
+      values: [previous, value],
+      delta,
+    }));
+  }
 }

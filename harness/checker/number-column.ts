@@ -1,50 +1,60 @@
-// A growable list of numbers kept in a Float64Array: off the garbage-collected heap, so the large
+// A growable list of numbers kept in Float64Arrays: off the garbage-collected heap, so the large
 // per-record lists of the index (claims, writers, micro-operations) cost the collector nothing to
-// trace and leave no large arrays behind when they grow.
+// trace. Past its first chunk it grows by whole chunks instead of doubling: nothing is copied, and
+// the index allocates only what it keeps. Off-heap memory counts towards the collector's limits,
+// so a doubling list of a million records (three times its size in buffers over its life) would
+// bring on full collections of everything else the process holds.
+
+const SHIFT = 15;
+const CHUNK = 1 << SHIFT;
+const MASK = CHUNK - 1;
 
 export class NumberColumn {
-  private buffer: Float64Array;
+  /** Chunk k holds entries k·CHUNK ..; the first one doubles up to CHUNK before others are added. */
+  private readonly chunks: Float64Array[];
+  private capacity: number;
   private used = 0;
 
-  constructor(capacity = 16384) {
-    this.buffer = new Float64Array(capacity);
+  constructor(capacity = 1024) {
+    this.capacity = Math.min(Math.max(1, capacity), CHUNK);
+    this.chunks = [new Float64Array(this.capacity)];
   }
 
   get length(): number {
     return this.used;
   }
 
-  /** The numbers so far, for tight loops; valid until the next push. */
-  get data(): Float64Array {
-    return this.buffer;
-  }
-
   at(i: number): number {
-    return this.buffer[i];
+    return this.chunks[i >>> SHIFT][i & MASK];
   }
 
   set(i: number, value: number): void {
-    this.buffer[i] = value;
+    this.chunks[i >>> SHIFT][i & MASK] = value;
   }
 
   push(value: number): void {
-    if (this.used === this.buffer.length) this.grow();
-    this.buffer[this.used++] = value;
+    const i = this.used;
+    if (i === this.capacity) this.grow();
+    this.chunks[i >>> SHIFT][i & MASK] = value;
+    this.used = i + 1;
   }
 
   /** Appends a (partition, offset, value) triple, the shape of every micro-operation. */
   pushTriple(a: number, b: number, c: number): void {
-    if (this.used + 3 > this.buffer.length) this.grow();
-    const buffer = this.buffer;
-    buffer[this.used] = a;
-    buffer[this.used + 1] = b;
-    buffer[this.used + 2] = c;
-    this.used += 3;
+    this.push(a);
+    this.push(b);
+    this.push(c);
   }
 
   private grow(): void {
-    const bigger = new Float64Array(this.buffer.length * 2);
-    bigger.set(this.buffer);
-    this.buffer = bigger;
+    if (this.capacity < CHUNK) {
+      const first = new Float64Array(Math.min(this.capacity * 2, CHUNK));
+      first.set(this.chunks[0]);
+      this.chunks[0] = first;
+      this.capacity = first.length;
+    } else {
+      this.chunks.push(new Float64Array(CHUNK));
+      this.capacity += CHUNK;
+    }
   }
 }

@@ -1,7 +1,7 @@
 // The history's client operations as columns of typed arrays, one row per operation, in order of
 // completion. A million operations as objects would be a million objects for the garbage
 // collector to trace on every pass; as columns they are a dozen arrays. What few operations carry
-// beyond numbers (targets, groups, rebalances, keys) sits in a side map.
+// beyond numbers (targets, groups, rebalances, keys) sits in a side list.
 
 export const Kind = {
   send: 0,
@@ -66,9 +66,9 @@ export class OpTable {
   writeTo = new Int32Array(CAPACITY);
   readFrom = new Int32Array(CAPACITY);
   readTo = new Int32Array(CAPACITY);
-  /** 1 where the side map has extras for the row: most rows have none, and need no lookup. */
-  private hasExtras = new Uint8Array(CAPACITY);
-  private readonly extras = new Map<number, OpExtras>();
+  /** Per row, its position in `extras` plus one; 0 for the many rows that carry nothing else. */
+  private extrasAt = new Int32Array(CAPACITY);
+  private readonly extras: OpExtras[] = [];
 
   /** Appends an operation with no micro-operations yet; returns its row. */
   add(kind: Kind, outcome: Outcome, process: number, index: number, invokeIndex: number, extras: OpExtras | undefined): number {
@@ -85,12 +85,19 @@ export class OpTable {
   }
 
   extrasOf(row: number): OpExtras {
-    return this.hasExtras[row] === 1 ? (this.extras.get(row) ?? NO_EXTRAS) : NO_EXTRAS;
+    const at = this.extrasAt[row];
+    return at === 0 ? NO_EXTRAS : this.extras[at - 1];
   }
 
+  /** Adds to what the row carries (a later field of the same name wins). */
   setExtras(row: number, extras: OpExtras): void {
-    this.extras.set(row, { ...this.extras.get(row), ...extras });
-    this.hasExtras[row] = 1;
+    const at = this.extrasAt[row];
+    if (at === 0) {
+      this.extras.push(extras);
+      this.extrasAt[row] = this.extras.length;
+    } else {
+      this.extras[at - 1] = { ...this.extras[at - 1], ...extras };
+    }
   }
 
   private grow(): void {
@@ -109,6 +116,6 @@ export class OpTable {
     this.writeTo = grown(this.writeTo);
     this.readFrom = grown(this.readFrom);
     this.readTo = grown(this.readTo);
-    this.hasExtras = grown(this.hasExtras);
+    this.extrasAt = grown(this.extrasAt);
   }
 }

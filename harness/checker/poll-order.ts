@@ -3,10 +3,12 @@
 // the partitions still covered; an indeterminate operation retires the process (Jepsen gives the
 // worker a new process id). kconform adds: rebalance events, seek-to-beginning and crash forget
 // the partitions they touch. (Under subscribe Jepsen allows both anomalies: see catalogue.ts.)
-import { evidence, list, plural, type Analysis } from "./analysis.ts";
+import { evidence, list, plural, type Analysis, type Findings } from "./analysis.ts";
 import { LastSeen } from "./last-seen.ts";
+import type { Names } from "./names.ts";
 import { OpPartitions } from "./op-partitions.ts";
 import { isMembership, isMicroOps, Kind, Outcome } from "./op-table.ts";
+import type { VersionOrder } from "./version-order.ts";
 
 const SKIPPED_SHOWN = 8;
 
@@ -14,9 +16,9 @@ export const pollOrder: Analysis = {
   name: "poll-order",
   run(index, findings) {
     const { names, ops } = index;
-    const last = new LastSeen();
+    const last = new LastSeen(names.size);
     const current = new OpPartitions();
-    const reads = index.reads.data;
+    const reads = index.reads;
     for (let row = 0; row < ops.length; row++) {
       const process = ops.process[row];
       if (process < 0) continue;
@@ -34,44 +36,15 @@ export const pollOrder: Analysis = {
       if (isMicroOps(kind) && to > from) {
         const op = ops.index[row];
         current.begin();
-        for (let i = from; i < to; i += 3) current.push(reads[i], reads[i + 2]);
+        for (let i = from; i < to; i += 3) current.push(reads.at(i), reads.at(i + 2));
         for (let s = 0; s < current.count; s++) {
           const partition = current.partitions[s];
           const first = current.first[s];
-          const previous = last.get(process, partition);
-          if (previous !== undefined) {
+          const seen = last.at(process, partition);
+          if (seen >= 0) {
             const order = index.log(partition).versionOrder();
-            const delta = order.distance(previous.value, first);
-            if (delta !== 1) {
-              const name = names.name(partition);
-              const opening = `Process ${process} polled ${previous.value} from ${name} (op ${previous.op}), and its next poll of ${name} (op ${op})`;
-              if (delta > 1) {
-                findings.report("poll-skip", () => {
-                  const skipped = order.between(previous.value, first, SKIPPED_SHOWN);
-                  return {
-                    explanation: `${opening} started at ${first}, skipping ${plural(delta - 1, "record")} in between (${list(skipped)}${delta - 1 > skipped.length ? ", ..." : ""}).`,
-                    ops: evidence(previous.op, op),
-                    partition: name,
-                    process,
-                    values: [previous.value, first],
-                    delta,
-                    skipped,
-                  };
-                });
-              } else {
-                findings.report("nonmonotonic-poll", () => ({
-                  explanation:
-                    delta === 0
-                      ? `${opening} returned ${first} again, without a reassignment in between.`
-                      : `${opening} went back to ${first}, ${plural(-delta, "position")} before ${previous.value} in the log, without a reassignment in between.`,
-                  ops: evidence(previous.op, op),
-                  partition: name,
-                  process,
-                  values: [previous.value, first],
-                  delta,
-                }));
-              }
-            }
+            const delta = order.distance(last.valueAt(seen), first);
+            if (delta !== 1) reportGap(findings, names, order, { process, partition, previousOp: last.opAt(seen), previous: last.valueAt(seen), first, op, delta });
           }
           if (outcome === Outcome.ok) last.set(process, partition, op, current.last[s]);
         }
@@ -80,3 +53,48 @@ export const pollOrder: Analysis = {
     }
   },
 };
+
+/** A poll that did not start right after the previous one: kept out of the loop, which then allocates nothing. */
+interface Gap {
+  process: number;
+  partition: number;
+  /** The previous poll's last record of the partition, and that poll's event index. */
+  previous: number;
+  previousOp: number;
+  first: number;
+  op: number;
+  /** Positions from the previous poll's last record to this one's first (1 = adjacent). */
+  delta: number;
+}
+
+function reportGap(findings: Findings, names: Names, order: VersionOrder, gap: Gap): void {
+  const { process, previous, previousOp, first, op, delta } = gap;
+  const name = names.name(gap.partition);
+  const opening = `Process ${process} polled ${previous} from ${name} (op ${previousOp}), and its next poll of ${name} (op ${op})`;
+  if (delta > 1) {
+    findings.report("poll-skip", () => {
+      const skipped = order.between(previous, first, SKIPPED_SHOWN);
+      return {
+        explanation: `${opening} started at ${first}, skipping ${plural(delta - 1, "record")} in between (${list(skipped)}${delta - 1 > skipped.length ? ", ..." : ""}).`,
+        ops: evidence(previousOp, op),
+        partition: name,
+        process,
+        values: [previous, first],
+        delta,
+        skipped,
+      };
+    });
+  } else {
+    findings.report("nonmonotonic-poll", () => ({
+      explanation:
+        delta === 0
+          ? `${opening} returned ${first} again, without a reassignment in between.`
+          : `${opening} went back to ${first}, ${plural(-delta, "position")} before ${previous} in the log, without a reassignment in between.`,
+      ops: evidence(previousOp, op),
+      partition: name,
+      process,
+      values: [previous, first],
+      delta,
+    }));
+  }
+}

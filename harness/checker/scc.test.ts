@@ -20,7 +20,7 @@ describe("stronglyConnectedComponents", () => {
       fc.property(graph, ([nodes, edges]) => {
         const from = edges.map((e) => e[0]);
         const to = edges.map((e) => e[1]);
-        const g = graphOf(nodes, from, to);
+        const g = graphOf(nodes, from, to, from.length);
         const reach = reachable(nodes, from, to);
         const componentOf = new Map<number, number>();
         stronglyConnectedComponents(g).forEach((component, c) => component.forEach((node) => componentOf.set(node, c)));
@@ -47,7 +47,7 @@ describe("stronglyConnectedComponents", () => {
     const n = 200_000;
     const from = Array.from({ length: n }, (_, i) => i);
     const to = from.map((i) => (i + 1) % n);
-    const components = stronglyConnectedComponents(graphOf(n, from, to));
+    const components = stronglyConnectedComponents(graphOf(n, from, to, n));
     expect(components).toHaveLength(1);
     expect(components[0]).toHaveLength(n);
   });

@@ -10,17 +10,22 @@ export interface Graph {
   edge: Int32Array;
 }
 
-/** Builds a graph of `nodes` nodes from parallel edge lists; edge ids are positions in them. */
-export function graphOf(nodes: number, from: readonly number[], to: readonly number[]): Graph {
+/** Edge ends as graphOf reads them: an array, or a column of numbers. */
+export interface NodeList {
+  at(index: number): number | undefined;
+}
+
+/** Builds a graph of `nodes` nodes from the first `edges` entries of parallel edge lists; edge ids are positions in them. */
+export function graphOf(nodes: number, from: NodeList, to: NodeList, edges: number): Graph {
   const start = new Int32Array(nodes + 1);
-  for (const node of from) start[node + 1]++;
+  for (let e = 0; e < edges; e++) start[(from.at(e) as number) + 1]++;
   for (let n = 0; n < nodes; n++) start[n + 1] += start[n];
   const fill = start.slice(0, nodes);
-  const target = new Int32Array(from.length);
-  const edge = new Int32Array(from.length);
-  for (let e = 0; e < from.length; e++) {
-    const position = fill[from[e]]++;
-    target[position] = to[e];
+  const target = new Int32Array(edges);
+  const edge = new Int32Array(edges);
+  for (let e = 0; e < edges; e++) {
+    const position = fill[from.at(e) as number]++;
+    target[position] = to.at(e) as number;
     edge[position] = e;
   }
   return { start, target, edge };
@@ -62,14 +67,20 @@ export function stronglyConnectedComponents(graph: Graph): number[][] {
         continue;
       }
       if (low[node] === order[node]) {
-        const component: number[] = [];
-        let member: number;
-        do {
-          member = stack[--sp];
-          onStack[member] = 0;
-          component.push(member);
-        } while (member !== node);
-        if (component.length > 1) components.push(component);
+        if (stack[sp - 1] === node) {
+          // A component of one node, as almost all are: no list for it.
+          onStack[node] = 0;
+          sp--;
+        } else {
+          const component: number[] = [];
+          let member: number;
+          do {
+            member = stack[--sp];
+            onStack[member] = 0;
+            component.push(member);
+          } while (member !== node);
+          components.push(component);
+        }
       }
       csp--;
       if (csp > 0) {

@@ -4,6 +4,9 @@
 import type { PartitionLog } from "./partition-log.ts";
 import type { ValueTable } from "./value-table.ts";
 
+/** What most positions hold besides their representative value, shared rather than made per call. */
+const NONE: readonly { value: number }[] = Object.freeze([]);
+
 export class VersionOrder {
   /** Dense position to slot of the log, in offset order, and back. */
   private readonly slots: Int32Array;
@@ -40,8 +43,8 @@ export class VersionOrder {
 
   /** Values claimed at a position other than the representative one. */
   othersAt(index: number): readonly { value: number }[] {
-    if (this.log.conflicts.size === 0) return [];
-    return this.log.conflicts.get(this.slots[index]) ?? [];
+    if (this.log.conflicts.size === 0) return NONE;
+    return this.log.conflicts.get(this.slots[index]) ?? NONE;
   }
 
   /** Jepsen's by-value: the last position where `value` is the representative one. */
@@ -60,23 +63,26 @@ export class VersionOrder {
 
   /** The earliest position holding `value` in any claim. */
   firstIndexOf(value: number): number | undefined {
+    if (!this.table.irregular(value)) return this.onlyPositionOf(value);
     const positions = this.positionsOf(value);
     return positions.length > 0 ? Math.min(...positions) : undefined;
   }
 
   /** The latest position holding `value` in any claim. */
   lastIndexOf(value: number): number | undefined {
+    if (!this.table.irregular(value)) return this.onlyPositionOf(value);
     const positions = this.positionsOf(value);
     return positions.length > 0 ? Math.max(...positions) : undefined;
   }
 
+  /** The position of a value claimed at one place only (the common case), without a list. */
+  private onlyPositionOf(value: number): number | undefined {
+    const slot = this.table.slotIn(this.log.partition, value);
+    return slot >= 0 ? this.positionOfSlot[slot] : undefined;
+  }
+
   private positionsOf(value: number): number[] {
-    const { table, log } = this;
-    if (!table.irregular(value)) {
-      const slot = table.slotIn(log.partition, value);
-      return slot >= 0 ? [this.positionOfSlot[slot]] : [];
-    }
-    return table.slotsIn(log.partition, value).map((slot) => this.positionOfSlot[slot]);
+    return this.table.slotsIn(this.log.partition, value).map((slot) => this.positionOfSlot[slot]);
   }
 
   /** Values found at more than one position, with those positions in order. */
