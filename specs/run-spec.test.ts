@@ -9,6 +9,8 @@ import { needsOwnedBrokers, specTargetOf, type Spec } from "./spec.ts";
 
 const cluster: Cluster = { target: "external", bootstrap: ["127.0.0.1:9"], nodes: [], owned: false, security: {}, stop: async () => undefined };
 const target = specTargetOf(cluster);
+// These specs never talk to the cluster; the probe says it answers.
+const reachable = async () => undefined;
 
 function spec(property: Spec["property"], extra: Partial<Spec> = {}): Spec {
   return { name: "example", guarantee: "g", source: "s", numRuns: 20, timeLimitMs: 10_000, property, ...extra };
@@ -16,7 +18,7 @@ function spec(property: Spec["property"], extra: Partial<Spec> = {}): Spec {
 
 describe("runSpec", () => {
   it("passes when the property holds for every run", async () => {
-    const result = await runSpec(spec(() => fc.asyncProperty(fc.nat(), async (n) => { expect(n).toBeGreaterThanOrEqual(0); })), target, { seed: 1 });
+    const result = await runSpec(spec(() => fc.asyncProperty(fc.nat(), async (n) => { expect(n).toBeGreaterThanOrEqual(0); })), target, { seed: 1, probe: reachable });
     expect(result).toMatchObject({ status: "passed", numRuns: 20, seed: 1 });
     expect(result.startedAt).toMatch(/^\d{4}-/);
   });
@@ -27,8 +29,8 @@ describe("runSpec", () => {
         if (values.some((v) => v > 50)) throw new Error(`value above 50 in ${values.join(",")}`);
       }),
     );
-    const first = await runSpec(failing, target, { seed: 42 });
-    const again = await runSpec(failing, target, { seed: 42 });
+    const first = await runSpec(failing, target, { seed: 42, probe: reachable });
+    const again = await runSpec(failing, target, { seed: 42, probe: reachable });
     expect(first.status).toBe("failed");
     expect(first.counterexample).toBe("[[51]]");
     expect(first.error).toContain("value above 50");
@@ -37,23 +39,30 @@ describe("runSpec", () => {
   });
 
   it("is unknown when the spec could not set up what it needs", async () => {
-    const result = await runSpec(spec(() => fc.asyncProperty(fc.nat(), async () => { throw new SpecSetupError("topic never served", "topic-not-served"); })), target, { seed: 3 });
+    const result = await runSpec(spec(() => fc.asyncProperty(fc.nat(), async () => { throw new SpecSetupError("topic never served", "topic-not-served"); })), target, { seed: 3, probe: reachable });
     expect(result.status).toBe("unknown");
     expect(result.error).toBe("topic never served");
   });
 
   it("is skipped with the reason when the target cannot host it", async () => {
     const destructive = spec(() => fc.asyncProperty(fc.nat(), async () => undefined), { unavailable: (t) => needsOwnedBrokers(t, 3, "killing a leader") });
-    const result = await runSpec(destructive, target, { seed: 4 });
+    const result = await runSpec(destructive, target, { seed: 4, probe: reachable });
     expect(result).toMatchObject({ status: "skipped", durationMs: 0 });
     expect(result.skipReason).toContain("not a cluster kconform started");
   });
 });
 
+it("is unknown, naming the target, when the cluster does not answer: no verdict on the guarantee", async () => {
+  const never = spec(() => fc.asyncProperty(fc.nat(), async () => { throw new Error("must not run"); }));
+  const result = await runSpec(never, target, { seed: 5, probe: async () => { throw new Error("connect ECONNREFUSED 127.0.0.1:9"); } });
+  expect(result.status).toBe("unknown");
+  expect(result.error).toBe("could not reach the target (127.0.0.1:9): connect ECONNREFUSED 127.0.0.1:9");
+});
+
 describe("assertSpec", () => {
   it("throws fast-check's counterexample and the seed to replay it", async () => {
     const failing = spec(() => fc.asyncProperty(fc.nat(), async (n) => { if (n > 10) throw new Error("too big"); }));
-    await expect(assertSpec(failing, target, { seed: 7 })).rejects.toThrow(SpecFailedError);
-    await expect(assertSpec(failing, target, { seed: 7 })).rejects.toThrow(/seed 7.*\n?.*counterexample: \[11\]/s);
+    await expect(assertSpec(failing, target, { seed: 7, probe: reachable })).rejects.toThrow(SpecFailedError);
+    await expect(assertSpec(failing, target, { seed: 7, probe: reachable })).rejects.toThrow(/seed 7.*\n?.*counterexample: \[11\]/s);
   });
 });

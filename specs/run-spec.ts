@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { randomBytes } from "node:crypto";
 import { KconformError } from "../harness/errors.ts";
 import type { SpecResult } from "../harness/run/result.ts";
-import { SpecSetupError } from "./kit/clients.ts";
+import { SpecSetupError, withAdmin } from "./kit/clients.ts";
 import { destructiveRunsSettled } from "./kit/destructive.ts";
 import type { Spec, SpecContext, SpecTarget } from "./spec.ts";
 
@@ -15,7 +15,11 @@ export interface SpecRunOptions {
   /** Overrides the spec's own number of runs (e.g. a quick smoke pass). */
   numRuns?: number;
   say?: (message: string) => void;
+  /** How to tell the target answers at all (default: DescribeCluster); a rejection makes the spec unknown. */
+  probe?: (target: SpecTarget) => Promise<unknown>;
 }
+
+const describeCluster = (target: SpecTarget) => withAdmin(target, (admin) => admin.describeCluster());
 
 /** A target broke a spec's guarantee; the message is fast-check's report with seed and counterexample. */
 export class SpecFailedError extends KconformError {}
@@ -38,6 +42,12 @@ export async function runSpec(spec: Spec, target: SpecTarget, options: SpecRunOp
   const base = { name: spec.name, guarantee: spec.guarantee, source: spec.source, seed: options.seed, numRuns, startedAt };
   const unavailable = await spec.unavailable?.(target);
   if (unavailable !== undefined) return { ...base, status: "skipped", skipReason: unavailable, durationMs: 0 };
+  // A cluster that does not answer says nothing about any guarantee: unknown, never failed.
+  const unreachable = await (options.probe ?? describeCluster)(target).then(
+    () => undefined,
+    (error: unknown) => messageOf(error),
+  );
+  if (unreachable !== undefined) return { ...base, status: "unknown", durationMs: Math.round(performance.now() - started), error: `could not reach the target (${target.access.bootstrap.join(",")}): ${unreachable}` };
   const say = options.say ?? (() => undefined);
   const context: SpecContext = { target, unique: uniqueNamer(spec), say };
   const details = await fc.check(spec.property(context), {
