@@ -1,6 +1,7 @@
 // Why a spec or scenario ended as it did, in a one-line message and a longer account: the words
 // JUnit's <failure>, Allure's statusDetails and the HTML summary all show.
 import { ANOMALY_TYPES, type AnomalyType, type CheckResult } from "../harness/checker/anomalies.ts";
+import { finalReadProblem } from "../harness/run/final-read-loss.ts";
 import type { ScenarioResult, SpecResult } from "../harness/run/result.ts";
 
 export interface Outcome {
@@ -41,6 +42,8 @@ export function scenarioOutcome(scenario: ScenarioResult): Outcome {
     const shrunk = scenario.shrunk ? [`Shrunk in ${scenario.shrunk.runs} runs to a schedule of ${scenario.shrunk.schedule.length} fault(s); minimal history: ${scenario.shrunk.history}`] : [];
     return { message: first, details: [`Anomalies not allowed here: ${counts}.`, ...sentences, ...shrunk].join("\n\n"), kind: failing[0] };
   }
+  const missing = scenario.finalRead !== undefined ? finalReadProblem(scenario.allowed, scenario.finalRead.complete, scenario.finalRead) : undefined;
+  if (missing !== undefined) return { message: missing, details: `${missing}: acknowledged records were lost, although this scenario allows no lost write.`, kind: "lost-write" };
   const reasons = check["unknown-reasons"];
   if (scenario.status === "unknown" || reasons.length > 0) {
     return { message: reasons[0] ?? "the checker could not decide", details: reasons.join("\n\n") || "the checker could not decide", kind: "unknown" };

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { brokerCommand } from "./broker.ts";
 import { checkCommand } from "./check.ts";
 import { clusterCommand } from "./cluster.ts";
+import { reportCommand } from "./report.ts";
 import { runCommand } from "./run.ts";
 import { setupCommand } from "./setup.ts";
 
@@ -12,6 +13,7 @@ export function commands(): Command[] {
     brokerCommand(),
     checkCommand(),
     clusterCommand(),
+    reportCommand(),
     runCommand(),
     setupCommand(),
   ];

@@ -1,6 +1,7 @@
-// `kconform run`: starts (or attaches to) a cluster, runs the chosen chaos scenarios against it
-// with kafkajs workers and the nemesis, checks every history, shrinks failures, and writes the
-// histories, results.json, the reports and the broker logs into one directory.
+// `kconform run`: starts (or attaches to) a cluster, runs the conformance specs and the chosen chaos
+// scenarios (with the guarantee matrix's cells) against it with kafkajs workers and the nemesis,
+// checks every history, shrinks failures, and writes the histories, results.json, the reports and
+// the broker logs into one directory.
 // Exit codes: 0 every check passed, 1 an anomaly was found, 2 the run could not happen or decide.
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -9,22 +10,28 @@ import { kafkaJsClients } from "../clients/kafkajs/factory.ts";
 import { CouldNotRunError, KconformError } from "../errors.ts";
 import { describePlan } from "../generator/plan.ts";
 import { newSeed, planFromSeed } from "../generator/seed.ts";
+import { netnsSupport } from "../net/netns/support.ts";
 import { findFreePortBlock } from "../proc/ports.ts";
 import { startClientProxies, type BrokerAddress, type ClientProxies } from "../run/client-proxies.ts";
 import { runEnvironment } from "../run/environment.ts";
 import type { RunResult } from "../run/result.ts";
-import { runScenarios } from "../run/run.ts";
+import { runSuite, type Suite } from "../run/run.ts";
 import { planArbitrary, type Scenario } from "../run/scenario.ts";
 import { connectExternal } from "../targets/external/connect.ts";
 import { startKafkaCluster } from "../targets/kafka/cluster.ts";
+import type { ClusterNetworking } from "../targets/placement.ts";
 import { KAFKA_VERSION } from "../targets/kafka/distribution.ts";
 import { portsNeeded } from "../targets/kafka/topology.ts";
+import { rackAwareSettings } from "../targets/racks.ts";
 import { startReferenceCluster } from "../targets/reference/cluster.ts";
 import { referencePortsNeeded } from "../targets/reference/topology.ts";
 import type { Cluster } from "../targets/target.ts";
 import { Progress } from "../../reports/progress/progress.ts";
 import { writeReports } from "../../reports/write-reports.ts";
-import { DEFAULT_SCENARIOS, SCENARIOS, scenarioByName } from "../../scenarios/index.ts";
+import { DEFAULT_SCENARIOS, MATRIX_SCENARIOS, SCENARIOS, scenarioByName } from "../../scenarios/index.ts";
+import { specs as SPEC_CATALOGUE } from "../../specs/index.ts";
+import { runSpecs } from "../../specs/run-spec.ts";
+import { specTargetOf, type Spec } from "../../specs/spec.ts";
 
 type TargetChoice = "reference" | "kafka" | "external";
 
@@ -35,12 +42,17 @@ interface RunFlags {
   tlsCa?: string;
   sasl?: string;
   scenario?: string[];
+  /** Specs to run by name; `specs: false` is --no-specs. */
+  spec?: string[];
+  specs: boolean;
+  matrix: boolean;
   seed?: number;
   timeLimit?: number;
   shrinkTime: number;
   out?: string;
   nodes?: number;
   listScenarios: boolean;
+  listSpecs: boolean;
 }
 
 /** A run found an anomaly its scenarios do not allow: exit code 1. */
@@ -60,24 +72,69 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
 }
 
-function chooseScenarios(names: readonly string[] | undefined): Scenario[] {
-  if (names === undefined || names.length === 0) return [...DEFAULT_SCENARIOS];
-  return names.map((name) => {
-    const scenario = scenarioByName(name);
-    if (scenario === undefined) throw new CouldNotRunError(`no scenario named ${name}; scenarios: ${SCENARIOS.map((s) => s.name).join(", ")}`, "unknown-scenario", { name });
-    return scenario;
-  });
+export type SuiteFlags = Pick<RunFlags, "scenario" | "spec" | "specs" | "matrix">;
+
+/** No spec or scenario named, no --matrix: the run is the main job. */
+function isMainJob(flags: SuiteFlags): boolean {
+  return (flags.scenario ?? []).length === 0 && (flags.spec ?? []).length === 0 && !flags.matrix;
 }
 
-/** The command line that replays this run: same target, scenarios, limits and seed. */
-export function replayCommand(flags: RunFlags, seed: number, scenarios: readonly Scenario[]): string {
+/**
+ * What the run runs. With no choice at all, the main job: every spec, then the default scenarios
+ * (the chaos smoke set and the matrix subset). Naming scenarios or --matrix runs those scenarios
+ * and no specs; naming specs runs those specs and no scenarios; both may be combined. --no-specs
+ * drops the specs from whatever was chosen.
+ */
+export function chooseSuite(flags: SuiteFlags, catalogue: readonly Spec[] = SPEC_CATALOGUE): { specs: Spec[]; scenarios: Scenario[] } {
+  const scenarios = (flags.scenario ?? []).map((name) => {
+    const scenario = scenarioByName(name);
+    if (scenario === undefined) throw new CouldNotRunError(`no scenario named ${name}; scenarios: ${SCENARIOS.map((s) => s.name).join(", ")}, and the matrix cells --list-scenarios prints`, "unknown-scenario", { name });
+    return scenario;
+  });
+  if (flags.matrix) scenarios.push(...MATRIX_SCENARIOS.filter((cell) => !scenarios.includes(cell)));
+  const specs = (flags.spec ?? []).map((name) => {
+    const spec = catalogue.find((candidate) => candidate.name === name);
+    if (spec === undefined) throw new CouldNotRunError(`no spec named ${name}; specs: ${catalogue.map((s) => s.name).join(", ") || "none"}`, "unknown-spec", { name });
+    return spec;
+  });
+  const mainJob = isMainJob(flags);
+  return {
+    specs: !flags.specs ? [] : mainJob ? [...catalogue] : specs,
+    scenarios: mainJob ? [...DEFAULT_SCENARIOS] : scenarios,
+  };
+}
+
+/** The command line that replays this run: same target, specs, scenarios, limits and seed. */
+export function replayCommand(flags: RunFlags, seed: number, suite: { specs: readonly Spec[]; scenarios: readonly Scenario[] }): string {
   const parts = ["npx kconform run", `--target ${flags.target}`];
   if (flags.bootstrap !== undefined) parts.push(`--bootstrap ${flags.bootstrap}`);
   if (flags.nodes !== undefined) parts.push(`--nodes ${flags.nodes}`);
-  for (const scenario of scenarios) parts.push(`--scenario ${scenario.name}`);
+  if (!isMainJob(flags)) {
+    for (const spec of suite.specs) parts.push(`--spec ${spec.name}`);
+    if (flags.matrix) parts.push("--matrix");
+    for (const scenario of suite.scenarios) if (!(flags.matrix && MATRIX_SCENARIOS.includes(scenario))) parts.push(`--scenario ${scenario.name}`);
+  }
+  if (!flags.specs) parts.push("--no-specs");
   if (flags.timeLimit !== undefined) parts.push(`--time-limit ${flags.timeLimit}`);
   parts.push(`--seed ${seed}`);
   return parts.join(" ");
+}
+
+/** The spec phase of a run: each spec against the started cluster, shown on the progress line. */
+function specPhase(chosen: readonly Spec[], seed: number, progress: Progress): Suite["specs"] {
+  if (chosen.length === 0) return undefined;
+  return async (env) => {
+    progress.phase("specs");
+    let index = 0;
+    // Specs inject their own faults on nodes, never on client links: they go around the proxies.
+    return runSpecs(chosen, specTargetOf(env.cluster, env.adminAccess), {
+      seed,
+      say,
+      onSpec: (spec, result) => {
+        if (result === undefined) progress.scenario(spec.name, { kind: "spec", index: ++index, total: chosen.length, expectedMs: spec.timeLimitMs });
+      },
+    });
+  };
 }
 
 interface StartedTarget {
@@ -86,21 +143,34 @@ interface StartedTarget {
   version?: string;
   /** Brokers to put behind a harness-run Toxiproxy, for targets that do not proxy them themselves. */
   proxyBrokers?: BrokerAddress[];
+  /** Why the brokers cannot be partitioned from each other, when the target could but this machine cannot. */
+  networkUnavailable?: string;
+}
+
+/** Namespaces when this process may build them; otherwise loopback, and why, said once and kept in the run's notes. */
+async function clusterNetworking(): Promise<{ network: ClusterNetworking; notes: string[]; networkUnavailable?: string }> {
+  const support = await netnsSupport();
+  if (support.ok) return { network: "namespaces", notes: [] };
+  const networkUnavailable = `the brokers run without network namespaces, so they cannot be partitioned from each other: ${support.reason}`;
+  say(networkUnavailable);
+  return { network: "loopback", notes: [networkUnavailable], networkUnavailable };
 }
 
 async function startTarget(flags: RunFlags, nodes: number, outDir: string): Promise<StartedTarget> {
   const runDir = join(outDir, "cluster");
   switch (flags.target) {
     case "kafka": {
+      const { network, notes, networkUnavailable } = await clusterNetworking();
       const basePort = await findFreePortBlock(portsNeeded({ brokers: nodes, basePort: 0, proxied: true }));
-      const cluster = await startKafkaCluster({ nodes, basePort, runDir, proxied: true, onProgress: say });
-      return { cluster, notes: [], version: KAFKA_VERSION };
+      const cluster = await startKafkaCluster({ nodes, basePort, runDir, proxied: true, network, nodeConfig: rackAwareSettings, onProgress: say });
+      return { cluster, notes, version: KAFKA_VERSION, ...(networkUnavailable !== undefined ? { networkUnavailable } : {}) };
     }
     case "reference": {
+      const { network, notes, networkUnavailable } = await clusterNetworking();
       const basePort = await findFreePortBlock(referencePortsNeeded({ brokers: nodes }));
-      const cluster = await startReferenceCluster({ nodes, basePort, runDir, onProgress: say });
+      const cluster = await startReferenceCluster({ nodes, basePort, runDir, network, nodeConfig: rackAwareSettings, onProgress: say });
       const proxyBrokers = cluster.brokers().flatMap((node) => (node.clientAddress !== undefined ? [{ nodeId: node.nodeId, address: node.clientAddress }] : []));
-      return { cluster, notes: [], proxyBrokers };
+      return { cluster, notes, proxyBrokers, ...(networkUnavailable !== undefined ? { networkUnavailable } : {}) };
     }
     case "external": {
       if (flags.bootstrap === undefined) throw new CouldNotRunError("--target external needs --bootstrap HOST:PORT[,HOST:PORT...]", "missing-bootstrap");
@@ -117,29 +187,35 @@ async function startTarget(flags: RunFlags, nodes: number, outDir: string): Prom
 }
 
 function summary(result: RunResult, outDir: string): string {
+  const specLines = result.specs.map((s) => `  ${s.status.padEnd(7)} spec ${s.name}: ${s.status === "skipped" ? `skipped: ${s.skipReason}` : s.status === "passed" ? `${s.numRuns} runs` : (s.error ?? "").split("\n", 1)[0]}`);
+  const cells = result.matrix ?? [];
+  const matrixLine = cells.length > 0 ? [`  matrix: ${cells.filter((c) => c.observed === "loss").length} cell(s) with loss, ${cells.filter((c) => c.observed === "no-loss").length} without, ${cells.filter((c) => c.observed === "not-run").length} not run, ${cells.filter((c) => c.observed === "unknown").length} undecided`] : [];
   const lines = result.scenarios.map((s) => {
     const found = s.check["anomaly-types"];
     const what = s.status === "skipped" ? `skipped: ${s.skipReason}` : `${s.operations} ops, ${found.length > 0 ? `anomalies: ${found.join(", ")}` : "no anomalies"}${s.shrunk !== undefined ? `; shrunk in ${s.shrunk.runs} runs to ${s.shrunk.schedule.length} fault(s)` : ""}`;
     return `  ${s.status.padEnd(7)} ${s.name}: ${what}`;
   });
-  return [`verdict: ${result.status} (seed ${result.seed})`, ...lines, `results: ${join(outDir, "results.json")}`, `replay: ${result.replay}`].join("\n");
+  return [`verdict: ${result.status} (seed ${result.seed})`, ...specLines, ...lines, ...matrixLine, `results: ${join(outDir, "results.json")}`, `replay: ${result.replay}`].join("\n");
 }
 
 async function run(flags: RunFlags): Promise<void> {
-  if (flags.listScenarios) {
-    for (const scenario of SCENARIOS) process.stdout.write(`${scenario.name} (${scenario.nodes} nodes): ${scenario.description}\n`);
+  if (flags.listScenarios || flags.listSpecs) {
+    if (flags.listSpecs) for (const spec of SPEC_CATALOGUE) process.stdout.write(`${spec.name}: ${spec.guarantee}\n`);
+    if (flags.listScenarios) for (const scenario of [...SCENARIOS, ...MATRIX_SCENARIOS]) process.stdout.write(`${scenario.name} (${scenario.nodes} nodes): ${scenario.description}\n`);
     return;
   }
-  const scenarios = chooseScenarios(flags.scenario);
+  const suite = chooseSuite(flags);
+  const { scenarios } = suite;
   const seed = flags.seed ?? newSeed();
   const outDir = resolve(flags.out ?? join("runs", `run-${timestamp()}`));
   await mkdir(outDir, { recursive: true });
-  const nodes = flags.nodes ?? Math.max(...scenarios.map((s) => s.nodes));
-  const replay = replayCommand(flags, seed, scenarios);
+  // The specs that kill, pause or wipe brokers want three of them, as the main job's cluster has.
+  const nodes = flags.nodes ?? Math.max(suite.specs.length > 0 ? 3 : 1, ...scenarios.map((s) => s.nodes));
+  const replay = replayCommand(flags, seed, suite);
   say(`seed ${seed}; replay with: ${replay}`);
   for (const scenario of scenarios) say(`${scenario.name}: ${describePlan(planFromSeed(planArbitrary(scenario, (flags.timeLimit ?? scenario.timeLimitMs / 1000) * 1000), seed))}`);
 
-  const { cluster, notes, version, proxyBrokers } = await startTarget(flags, nodes, outDir);
+  const { cluster, notes, version, proxyBrokers, networkUnavailable } = await startTarget(flags, nodes, outDir);
   let proxies: ClientProxies | undefined;
   const progress = new Progress({ stream: process.stderr });
   let result: RunResult;
@@ -148,9 +224,15 @@ async function run(flags: RunFlags): Promise<void> {
       await mkdir(join(outDir, "cluster"), { recursive: true });
       proxies = await startClientProxies(proxyBrokers, { runDir: join(outDir, "cluster"), onProgress: say });
     }
-    const env = runEnvironment(cluster, { clients: kafkaJsClients, observer: progress, say, ...(proxies !== undefined ? { clientProxies: proxies } : {}) });
+    const env = runEnvironment(cluster, {
+      clients: kafkaJsClients,
+      observer: progress,
+      say,
+      ...(proxies !== undefined ? { clientProxies: proxies } : {}),
+      ...(networkUnavailable !== undefined ? { networkUnavailable } : {}),
+    });
     const brokers = cluster.nodes.length > 0 ? cluster.nodes.filter((node) => node.roles.includes("broker")).length : (proxyBrokers?.length ?? cluster.bootstrap.length);
-    result = await runScenarios(env, scenarios, {
+    result = await runSuite(env, { specs: specPhase(suite.specs, seed, progress), scenarios }, {
       seed,
       ...(flags.timeLimit !== undefined ? { timeLimitMs: flags.timeLimit * 1000 } : {}),
       shrinkTimeMs: flags.shrinkTime * 1000,
@@ -172,28 +254,40 @@ async function run(flags: RunFlags): Promise<void> {
   const written = await writeReports(outDir, result);
   process.stdout.write(`${summary(result, outDir)}\nreport: ${written.html}\n`);
   if (result.exitCode === 1) throw new RunFailedError(`anomalies found: see ${written.html}`, "anomaly-found", { outDir });
-  if (result.exitCode === 2) throw new CouldNotRunError(`the run could not decide: ${result.scenarios.map((s) => `${s.name} ${s.status}`).join(", ")}`, "run-undecided", { outDir });
+  if (result.exitCode === 2) {
+    const undecided = [...result.specs, ...result.scenarios].filter((item) => item.status !== "passed").map((item) => `${item.name} ${item.status}`);
+    throw new CouldNotRunError(`the run could not decide: ${undecided.join(", ") || "nothing ran"}`, "run-undecided", { outDir });
+  }
 }
 
 export function runCommand(): Command {
   return new Command("run")
-    .description("run chaos scenarios against a cluster and check every history; writes histories, results.json and reports")
+    .description("run the conformance specs and chaos scenarios against a cluster and check every history; writes histories, results.json and reports")
     .addOption(new Option("--target <target>", "what to test: the reference broker, real Kafka started here, or an external cluster").choices(["reference", "kafka", "external"]).default("reference"))
     .option("--bootstrap <addresses>", "external target: HOST:PORT[,HOST:PORT...]")
     .option("--tls", "external target: connect with TLS", false)
     .option("--tls-ca <file>", "external target: CA certificate (PEM) to verify the brokers with")
     .option("--sasl <mechanism>", `external target: SASL mechanism (plain, scram-sha-256, scram-sha-512); credentials from $KCONFORM_SASL_USERNAME and $KCONFORM_SASL_PASSWORD`)
-    .option("--scenario <name...>", `scenarios to run: ${SCENARIOS.map((s) => s.name).join(", ")} (default: all but ${SCENARIOS.filter((s) => !DEFAULT_SCENARIOS.includes(s)).map((s) => s.name).join(", ")}, which is built to fail)`)
+    .option("--scenario <name...>", `scenarios to run instead of the default set: ${SCENARIOS.map((s) => s.name).join(", ")}, or a guarantee-matrix cell (see --list-scenarios)`)
+    .option("--matrix", `run the whole guarantee matrix (${MATRIX_SCENARIOS.length} cells, about 16 minutes on a 3-node cluster) instead of the default scenarios`, false)
+    .option("--spec <name...>", "specs to run instead of the whole catalogue (see --list-specs)")
+    .option("--no-specs", "run no conformance specs")
     .option("--seed <n>", "replay the workload and fault schedule of an earlier run", integerIn("--seed", 0, 0x7fffffff))
     .option("--time-limit <seconds>", "length of each scenario's workload phase (default: the scenario's own)", integerIn("--time-limit", 1, 86_400))
     .option("--shrink-time <seconds>", "budget for shrinking a failing scenario toward a minimal run; 0 turns shrinking off", integerIn("--shrink-time", 0, 86_400), 60)
     .option("--out <dir>", "output directory (default runs/run-<time>)")
     .option("--nodes <n>", "brokers to start (default: what the scenarios need)", integerIn("--nodes", 1, 9))
-    .option("--list-scenarios", "print the scenarios and exit", false)
+    .option("--list-scenarios", "print the scenarios and the matrix cells and exit", false)
+    .option("--list-specs", "print the specs and exit", false)
     .addHelpText(
       "after",
       `
-Every run prints its seed; --seed replays the same workloads and fault schedules.
+With no choice of specs or scenarios, a run is the main job: every conformance spec, then the chaos
+smoke set (${DEFAULT_SCENARIOS.map((s) => s.name).join(", ")}).
+Naming scenarios (--scenario, --matrix) runs those and no specs; naming specs (--spec) runs those and
+no scenarios; name both to run both.
+
+Every run prints its seed; --seed replays the same workloads, fault schedules and properties.
 Output: DIR/<scenario>/history.jsonl per scenario (and the minimal failing run's history when
 shrinking found one), DIR/results.json, report.html, junit.xml, allure-results/, and the broker
 logs under DIR/cluster/ when kconform started the cluster.
@@ -203,8 +297,9 @@ Faults: destructive ones (kill, pause, wipe, partitions) only on clusters kconfo
 namespaces; targets that cannot do that skip those faults and say so once.
 
 Exit codes:
-  0  every scenario's checks passed
-  1  an anomaly a scenario does not allow was found (results.json and report.html name it)
+  0  every spec and every scenario's checks passed
+  1  a spec's property failed, or an anomaly a scenario does not allow was found (results.json
+     and report.html name it); loss in a matrix cell where the documentation allows it is no failure
   2  the run could not happen (bad flag, unreachable or unstartable cluster) or could not decide`,
     )
     .action(run);

@@ -66,6 +66,24 @@ describe("executePlan", () => {
   });
 });
 
+describe("provisioning the topic", () => {
+  it("goes on when creation reported an error but the topic was created and serves", async () => {
+    const cluster = new FakeCluster({ nodes: 3, failTopicCreation: "after-creating" });
+    const plan = planFromSeed(planArbitrary(SCENARIO, SCENARIO.timeLimitMs), 5);
+    const execution = await executePlan(environment(cluster), { scenario: SCENARIO, plan, seed: 5, timeLimitMs: SCENARIO.timeLimitMs, topic: "fake-p0", historyPath: join(dir, "provisioned.jsonl") });
+    expect(execution.check.valid).toBe(true);
+    expect(execution.readComplete).toBe(true);
+    expect(execution.finalReadLoss.missing).toBe(0);
+  });
+
+  it("makes a scenario whose topic never came to be unknown, with the reason, instead of ending the run", async () => {
+    const cluster = new FakeCluster({ nodes: 3, failTopicCreation: "without-creating" });
+    const result = await runScenario(environment(cluster), SCENARIO, { seed: 6, shrinkTimeMs: 0, outDir: join(dir, "unprovisioned"), brokers: 3 });
+    expect(result.status).toBe("unknown");
+    expect(result.check["unknown-reasons"]).toEqual(["could not run: This server does not host this topic-partition"]);
+  });
+});
+
 describe("runScenario", () => {
   it("finds the lost writes of a cluster that drops acknowledged records while a node is down, and shrinks the run", async () => {
     const cluster = new FakeCluster({ nodes: 3, loseEveryNthWhileDown: 3 });

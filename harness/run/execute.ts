@@ -12,6 +12,7 @@ import type { ClientLinks, BrokerNetwork } from "../nemesis/fault.ts";
 import { Nemesis } from "../nemesis/nemesis.ts";
 import type { Cluster } from "../targets/target.ts";
 import { finalRead } from "./final-read.ts";
+import { FinalReadLossCounter, type FinalReadLoss } from "./final-read-loss.ts";
 import type { FaultWindow } from "./result.ts";
 import type { Scenario } from "./scenario.ts";
 import { runWorker, type WorkerContext, type WorkerPlan } from "./worker.ts";
@@ -56,6 +57,10 @@ export interface Execution {
   durationMs: number;
   faults: FaultWindow[];
   notes: string[];
+  /** The final read reached the end of every partition. */
+  readComplete: boolean;
+  /** Acknowledged values, and those the final read did not return. */
+  finalReadLoss: FinalReadLoss;
 }
 
 export function timeoutsOf(scenario: Scenario): ClientTimeouts {
@@ -72,7 +77,7 @@ export async function executePlan(env: RunEnvironment, options: ExecuteOptions):
   const admin = env.clients.admin(env.adminAccess);
   try {
     env.observer?.phase("provision");
-    await admin.createTopic({ topic: options.topic, ...options.scenario.topic });
+    await provisionTopic(admin, options.topic, options.scenario, brokersOf(env));
     const writer = HistoryWriter.create(options.historyPath, {
       allowed: options.scenario.allowed,
       scenario: options.scenario.name,
@@ -82,7 +87,7 @@ export async function executePlan(env: RunEnvironment, options: ExecuteOptions):
       clients: env.clients.library,
       plan: options.plan,
     });
-    let phases: Omit<Execution, "check" | "durationMs"> & { readComplete: boolean; missing: string[] };
+    let phases: Omit<Execution, "check" | "durationMs" | "finalReadLoss"> & { missing: string[] };
     try {
       phases = await runPhases(env, options, admin, writer);
     } finally {
@@ -92,11 +97,15 @@ export async function executePlan(env: RunEnvironment, options: ExecuteOptions):
     // Unread partitions leave values unseen that may well be there: that proves nothing.
     const allowed = phases.readComplete ? options.scenario.allowed : [...options.scenario.allowed, "unseen"];
     const check = new HistoryCheck({ allowed });
-    const summary = await streamHistoryFile(options.historyPath, (event) => check.add(event));
+    const loss = new FinalReadLossCounter(readerProcessOf(options.plan));
+    const summary = await streamHistoryFile(options.historyPath, (event) => {
+      check.add(event);
+      loss.add(event);
+    });
     if (!phases.readComplete) check.doubt(`the final read did not reach the end of every partition (${phases.missing.join("; ")}), so unseen values may not be lost`);
     const result = check.finish(summary.header);
     await admin.deleteTopic(options.topic).catch((error: Error) => phases.notes.push(`could not delete topic ${options.topic}: ${error.message}`));
-    return { check: result, operations: phases.operations, durationMs: performance.now() - started, faults: phases.faults, notes: phases.notes };
+    return { check: result, operations: phases.operations, durationMs: performance.now() - started, faults: phases.faults, notes: phases.notes, readComplete: phases.readComplete, finalReadLoss: loss.finish() };
   } finally {
     await admin.close();
   }
@@ -158,17 +167,40 @@ async function runPhases(env: RunEnvironment, options: ExecuteOptions, admin: Cl
   const healProblems = await nemesis.healAll();
   notes.push(...nemesis.notes, ...healProblems.map((problem) => `heal-at-end: ${problem}`));
   const recoveryTimeoutMs = options.recoveryTimeoutMs ?? 90_000;
-  const brokers = env.cluster.nodes.filter((node) => node.roles.includes("broker")).length || scenario.nodes;
+  const brokers = brokersOf(env) || scenario.nodes;
   const stillMissing = await admin.waitUntilServing(topic, { brokers, minIsr: scenario.topic.replicationFactor, timeoutMs: recoveryTimeoutMs });
   if (stillMissing !== undefined) notes.push(`the cluster did not fully recover within ${recoveryTimeoutMs / 1000} s: ${stillMissing}`);
 
   env.observer?.phase("final read");
   const endOffsets = await admin.endOffsets(topic);
-  const readerProcess = plan.workload.producers.length + plan.workload.consumers.length;
+  const readerProcess = readerProcessOf(plan);
   const reader = env.clients.create({ role: "consumer", process: readerProcess, consumer: { ...scenario.consumer, autoCommit: false }, timeouts }, env.access);
   const read = await finalRead(reader, topic, endOffsets, context, options.finalReadTimeoutMs ?? 60_000);
   if (!read.complete) notes.push(`the final read did not reach the end of: ${read.missing.join("; ")}`);
   return { operations, faults: nemesis.faultWindows, notes, readComplete: read.complete, missing: read.missing };
+}
+
+function brokersOf(env: RunEnvironment): number {
+  return env.cluster.nodes.filter((node) => node.roles.includes("broker")).length;
+}
+
+/**
+ * Creates the scenario's topic. Right after a cluster starts, a broker may still answer the new
+ * topic's metadata with UNKNOWN_TOPIC_OR_PARTITION, which fails the creation call although the
+ * controller created the topic: then the topic counts as provisioned once every partition serves.
+ */
+async function provisionTopic(admin: ClusterAdmin, topic: string, scenario: Scenario, brokers: number): Promise<void> {
+  try {
+    await admin.createTopic({ topic, ...scenario.topic });
+  } catch (error) {
+    const missing = await admin.waitUntilServing(topic, { brokers: brokers || scenario.nodes, minIsr: 1, timeoutMs: 30_000 }).catch((why: Error) => why.message);
+    if (missing !== undefined) throw error;
+  }
+}
+
+/** The final reader is the process after every worker. */
+function readerProcessOf(plan: RunPlan): number {
+  return plan.workload.producers.length + plan.workload.consumers.length;
 }
 
 function specOf(worker: WorkerPlan, scenario: Scenario) {

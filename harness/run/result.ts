@@ -62,6 +62,12 @@ export interface ScenarioResult {
   expected?: string[];
   /** What the run could not do as planned: skipped faults, incomplete recovery or final read. */
   notes?: string[];
+  /**
+   * The final read: whether it reached the end of every partition (only then is a record it did not
+   * return a lost one), how many values the producers had acknowledged, and how many of those it
+   * did not return.
+   */
+  finalRead?: { complete: boolean; acknowledged: number; missing: number };
   /** When the check failed and shrinking ran: the smallest schedule that still fails. */
   shrunk?: {
     schedule: ScheduledFault[];
@@ -92,14 +98,26 @@ export interface SpecResult {
   error?: string;
 }
 
-/** One cell of the guarantee matrix: documented prediction next to what the target did. */
-export interface MatrixCell {
+/** Where a cell of the guarantee matrix sits: producer acks, topic configuration, fault. */
+export interface MatrixCellKey {
   acks: "0" | "1" | "all";
   minInsyncReplicas: number;
   uncleanElection: boolean;
   fault: "none" | "leader-kill" | "leader-isolation" | "follower-pause" | "n-1-loss";
+}
+
+/** A cell's documented prediction, and why, in one sentence. */
+export interface MatrixPrediction extends MatrixCellKey {
   /** What Kafka's documentation predicts: "no-loss" or "loss-possible". */
   predicted: "no-loss" | "loss-possible";
+  reason: string;
+}
+
+/** One cell of the guarantee matrix: documented prediction next to what the target did. */
+export interface MatrixCell extends MatrixCellKey {
+  predicted: MatrixPrediction["predicted"];
+  /** Why the documentation predicts that. */
+  reason?: string;
   /** What was observed: lost acknowledged writes or not; "not-run" with the reason. */
   observed: "no-loss" | "loss" | "unknown" | "not-run";
   lostWrites?: number;

@@ -11,6 +11,7 @@ import type { Capabilities } from "../nemesis/fault.ts";
 import { executePlan, type Execution, type RunEnvironment } from "./execute.ts";
 import type { ScenarioResult, Status } from "./result.ts";
 import { planArbitrary, scenarioConfig, type Scenario } from "./scenario.ts";
+import { finalReadProblem } from "./final-read-loss.ts";
 import { runAndShrink, type Attempt } from "./shrink.ts";
 
 export interface ScenarioRunOptions {
@@ -32,6 +33,8 @@ interface ScenarioAttempt extends Attempt<RunPlan> {
 export function skipReason(scenario: Scenario, env: Capabilities, brokers: number): string | undefined {
   if (brokers < scenario.nodes) return `needs ${scenario.nodes} brokers, the target has ${brokers}`;
   if (brokers < scenario.topic.replicationFactor) return `needs replication factor ${scenario.topic.replicationFactor}, the target has ${brokers} brokers`;
+  const topology = scenario.unavailable?.(env.cluster);
+  if (topology !== undefined) return topology;
   if (scenario.faults.faults.min === 0) return undefined;
   const reasons = scenario.faults.choices.map((choice) => {
     const fault = faultPackage(choice.fault);
@@ -56,6 +59,7 @@ export async function runScenario(env: RunEnvironment, scenario: Scenario, optio
   const dir = join(options.outDir, scenario.name);
   const base = {
     name: scenario.name,
+    startedAt: new Date().toISOString(),
     description: scenario.description,
     guarantee: scenario.guarantee,
     source: scenario.source,
@@ -66,7 +70,7 @@ export async function runScenario(env: RunEnvironment, scenario: Scenario, optio
   };
   const reason = skipReason(scenario, env, options.brokers);
   if (reason !== undefined) {
-    return { ...base, status: "skipped", skipReason: reason, history: "", operations: 0, durationMs: 0, faults: [], schedule: [], check: emptyCheck(reason) };
+    return { ...base, status: "skipped", skipReason: reason, history: "", operations: 0, durationMs: 0, faults: [], schedule: [], check: emptyCheck(`not run: ${reason}`) };
   }
   await mkdir(dir, { recursive: true });
   const runTag = randomBytes(3).toString("hex");
@@ -77,7 +81,15 @@ export async function runScenario(env: RunEnvironment, scenario: Scenario, optio
     const execution = await executePlan(env, { scenario, plan, seed: options.seed, timeLimitMs, topic: topicName(scenario.name, runTag, attempt), historyPath });
     return { plan, check: execution.check, execution, historyPath };
   };
-  const outcome = await runAndShrink(arbitrary, run, { seed: options.seed, shrinkTimeMs: options.shrinkTimeMs });
+  let outcome: Awaited<ReturnType<typeof runAndShrink<RunPlan, ScenarioAttempt>>>;
+  try {
+    outcome = await runAndShrink(arbitrary, run, { seed: options.seed, shrinkTimeMs: options.shrinkTimeMs });
+  } catch (error) {
+    // The run could not happen on this cluster (topic never created, cluster unreachable): that
+    // decides nothing about the guarantee, and the scenarios after it may still run.
+    const reason = `could not run: ${error instanceof Error ? error.message : String(error)}`;
+    return { ...base, status: "unknown", history: "", operations: 0, durationMs: 0, faults: [], schedule: [], check: emptyCheck(reason), notes: [reason] };
+  }
   const { original, minimal } = outcome;
   // Keep the original's and the minimal failing run's histories; the other candidates' go.
   for (let attempt = 1; attempt <= outcome.runs; attempt++) {
@@ -85,12 +97,16 @@ export async function runScenario(env: RunEnvironment, scenario: Scenario, optio
     if (path !== minimal?.historyPath) await rm(path, { force: true });
   }
   const notes = [...original.execution.notes];
+  // The checker proves loss from reads past a record; a record some consumer read before the log
+  // lost it, or the lost tail of a log, shows only as its absence from the complete final read.
+  const missing = finalReadProblem(scenario.allowed, original.execution.readComplete, original.execution.finalReadLoss);
+  if (missing !== undefined) notes.push(missing);
   const expected = scenario.expected ?? [];
   const missingExpected = expected.filter((type) => !original.check["anomaly-types"].includes(type as never));
   if (missingExpected.length > 0) notes.push(`expected ${missingExpected.join(", ")} but the run did not show it; a longer run or another seed may`);
   return {
     ...base,
-    status: statusOf(original.check.valid),
+    status: missing !== undefined ? "failed" : statusOf(original.check.valid),
     history: relative(options.outDir, original.historyPath),
     operations: original.execution.operations,
     durationMs: Math.round(original.execution.durationMs),
@@ -99,6 +115,7 @@ export async function runScenario(env: RunEnvironment, scenario: Scenario, optio
     workload: original.plan.workload,
     check: original.check,
     ...(notes.length > 0 ? { notes } : {}),
+    finalRead: { complete: original.execution.readComplete, ...original.execution.finalReadLoss },
     ...(minimal !== undefined
       ? {
           shrunk: {
@@ -116,5 +133,5 @@ export async function runScenario(env: RunEnvironment, scenario: Scenario, optio
 
 /** The check of a scenario that did not run: an empty history's, unknown with the reason. */
 function emptyCheck(reason: string): ScenarioResult["check"] {
-  return { ...checkHistory([]), valid: "unknown", "unknown-reasons": [`not run: ${reason}`] };
+  return { ...checkHistory([]), valid: "unknown", "unknown-reasons": [reason] };
 }

@@ -1,9 +1,11 @@
-// A whole `kconform run`: every chosen scenario in turn against one cluster, folded into the
-// RunResult the reports are rendered from, with the verdict and the exit code a CI gate reads.
+// A whole `kconform run`: the conformance specs, then every chosen scenario in turn against one
+// cluster, folded into the RunResult the reports are rendered from — with the guarantee matrix
+// read off its cells' scenarios, and the verdict and exit code a CI gate reads.
 import { randomBytes } from "node:crypto";
 import type { TargetKind } from "../targets/target.ts";
 import type { RunEnvironment } from "./execute.ts";
-import { RUN_RESULT_VERSION, type RunResult, type ScenarioResult, type Status } from "./result.ts";
+import { matrixCellOf } from "./matrix.ts";
+import { RUN_RESULT_VERSION, type MatrixCell, type RunResult, type ScenarioResult, type SpecResult, type Status } from "./result.ts";
 import { runScenario } from "./run-scenario.ts";
 import type { Scenario } from "./scenario.ts";
 
@@ -21,23 +23,37 @@ export interface RunOptions {
   onScenario?: (event: { scenario: Scenario; index: number; total: number; result?: ScenarioResult }) => void;
 }
 
+/** What one run runs: the specs (run by the caller, which knows the catalogue) and the scenarios. */
+export interface Suite {
+  /** Runs the conformance specs against the environment's cluster, before any scenario. */
+  specs?: (env: RunEnvironment) => Promise<SpecResult[]>;
+  scenarios: readonly Scenario[];
+}
+
 /**
- * failed when any scenario found a disallowed anomaly (exit 1); unknown when one could not be
- * decided, or nothing ran at all (exit 2: a gate must not pass it); passed otherwise (exit 0).
+ * Over every spec and scenario: failed when any found a disallowed anomaly or broke its property
+ * (exit 1); unknown when one could not be decided, or nothing ran at all (exit 2: a gate must not
+ * pass it); passed otherwise (exit 0).
  */
-export function verdictOfRun(scenarios: readonly Pick<ScenarioResult, "status">[]): { status: Status; exitCode: 0 | 1 | 2 } {
-  if (scenarios.some((s) => s.status === "failed")) return { status: "failed", exitCode: 1 };
-  if (scenarios.some((s) => s.status === "unknown")) return { status: "unknown", exitCode: 2 };
-  if (scenarios.every((s) => s.status === "skipped")) return { status: "skipped", exitCode: 2 };
+export function verdictOfRun(results: readonly Pick<ScenarioResult | SpecResult, "status">[]): { status: Status; exitCode: 0 | 1 | 2 } {
+  if (results.some((s) => s.status === "failed")) return { status: "failed", exitCode: 1 };
+  if (results.some((s) => s.status === "unknown")) return { status: "unknown", exitCode: 2 };
+  if (results.every((s) => s.status === "skipped")) return { status: "skipped", exitCode: 2 };
   return { status: "passed", exitCode: 0 };
 }
 
-export async function runScenarios(env: RunEnvironment, scenarios: readonly Scenario[], options: RunOptions): Promise<RunResult> {
+/** The matrix cells among the scenarios that ran, each beside its scenario's observation. */
+export function matrixOf(scenarios: readonly Scenario[], results: readonly ScenarioResult[]): MatrixCell[] {
+  return scenarios.flatMap((scenario, i) => (scenario.matrix !== undefined && results[i] !== undefined ? [matrixCellOf(scenario.matrix, results[i])] : []));
+}
+
+export async function runSuite(env: RunEnvironment, suite: Suite, options: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
   const started = performance.now();
+  const specs = suite.specs !== undefined ? await suite.specs(env) : [];
   const results: ScenarioResult[] = [];
-  for (const [i, scenario] of scenarios.entries()) {
-    options.onScenario?.({ scenario, index: i + 1, total: scenarios.length });
+  for (const [i, scenario] of suite.scenarios.entries()) {
+    options.onScenario?.({ scenario, index: i + 1, total: suite.scenarios.length });
     const result = await runScenario(env, scenario, {
       seed: options.seed,
       ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
@@ -46,9 +62,10 @@ export async function runScenarios(env: RunEnvironment, scenarios: readonly Scen
       brokers: options.brokers,
     });
     results.push(result);
-    options.onScenario?.({ scenario, index: i + 1, total: scenarios.length, result });
+    options.onScenario?.({ scenario, index: i + 1, total: suite.scenarios.length, result });
   }
-  const { status, exitCode } = verdictOfRun(results);
+  const { status, exitCode } = verdictOfRun([...specs, ...results]);
+  const matrix = matrixOf(suite.scenarios, results);
   return {
     "kconform-run": RUN_RESULT_VERSION,
     runId: `${startedAt.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`,
@@ -66,8 +83,9 @@ export async function runScenarios(env: RunEnvironment, scenarios: readonly Scen
     },
     status,
     exitCode,
-    specs: [],
+    specs,
     scenarios: results,
+    ...(matrix.length > 0 ? { matrix } : {}),
     ...(options.notes !== undefined && options.notes.length > 0 ? { notes: options.notes } : {}),
   };
 }

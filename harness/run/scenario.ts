@@ -8,6 +8,8 @@ import type { FaultChoice } from "../generator/fault-schedule.ts";
 import type { RunPlan } from "../generator/plan.ts";
 import { runPlanArbitrary } from "../generator/run-plan.ts";
 import { DEFAULT_WORKLOAD, type Range, type WorkloadOptions } from "../generator/workload-mix.ts";
+import type { Cluster } from "../targets/target.ts";
+import type { MatrixPrediction } from "./result.ts";
 
 export interface ScenarioFaults {
   choices: FaultChoice[];
@@ -38,6 +40,10 @@ export interface Scenario {
   expected?: AnomalyType[];
   /** Default time limit when the command line gives none. */
   timeLimitMs: number;
+  /** The guarantee-matrix cell this scenario stands for, with its documented prediction. */
+  matrix?: MatrixPrediction;
+  /** Why this cluster cannot run the scenario beyond size and fault availability (its topology), or undefined. */
+  unavailable?(cluster: Cluster): string | undefined;
 }
 
 export function workloadOptionsOf(scenario: Scenario): WorkloadOptions {

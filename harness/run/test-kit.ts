@@ -46,6 +46,8 @@ export interface FakeClusterOptions {
   nodes: number;
   /** While any node is down, every `n`-th acknowledged write is not kept. */
   loseEveryNthWhileDown?: number;
+  /** Topic creation reports an error: after creating the topic (metadata not yet everywhere), or without. */
+  failTopicCreation?: "after-creating" | "without-creating";
 }
 
 export class FakeCluster implements Cluster {
@@ -58,7 +60,7 @@ export class FakeCluster implements Cluster {
   readonly topics = new Map<string, number>();
   private acknowledged = 0;
 
-  constructor(private readonly options: FakeClusterOptions) {
+  constructor(readonly options: FakeClusterOptions) {
     this.nodes = Array.from({ length: options.nodes }, (_, i) => new FakeNode(i + 1));
     this.bootstrap = this.nodes.map((node) => `fake:${node.nodeId}`);
   }
@@ -155,7 +157,9 @@ class FakeClient implements WorkloadClient {
 class FakeAdmin implements ClusterAdmin {
   constructor(private readonly cluster: FakeCluster) {}
   async createTopic(spec: TopicSpec): Promise<void> {
-    this.cluster.topics.set(spec.topic, spec.partitions);
+    const failure = this.cluster.options.failTopicCreation;
+    if (failure !== "without-creating") this.cluster.topics.set(spec.topic, spec.partitions);
+    if (failure !== undefined) throw new Error("This server does not host this topic-partition");
   }
   async deleteTopic(topic: string): Promise<void> {
     this.cluster.topics.delete(topic);
@@ -167,7 +171,8 @@ class FakeAdmin implements ClusterAdmin {
   async view(topic: string): Promise<ClusterView> {
     return this.cluster.view(topic);
   }
-  async waitUntilServing(): Promise<string | undefined> {
+  async waitUntilServing(topic: string): Promise<string | undefined> {
+    if (!this.cluster.topics.has(topic)) return `no topic ${topic}`;
     return this.cluster.nodes.every((node) => node.running) ? undefined : "a node is down";
   }
   async close(): Promise<void> {}

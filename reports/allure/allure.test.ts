@@ -120,6 +120,18 @@ describe("allure results", () => {
     });
   });
 
+  it("starts each spec and scenario at its startedAt, and lays out those without one after the one before", async () => {
+    const fixture = fixtureRun();
+    const at = (iso: string) => Date.parse(iso);
+    fixture.result.specs[0].startedAt = "2025-11-24T10:05:00.000Z";
+    fixture.result.scenarios[0].startedAt = "2025-11-24T10:20:00.000Z";
+    const run = allureRun(fixture.result, new Map(), { uuid: counter() });
+    const start = new Map(run.tests.map((t) => [t.fullName, t.start]));
+    expect(start.get("kconform.specs.ordering-within-partition")).toBe(at("2025-11-24T10:05:00.000Z"));
+    expect(start.get("kconform.specs.offsets-strictly-increasing")).toBe(at("2025-11-24T10:05:00.000Z") + fixture.result.specs[0].durationMs);
+    expect(start.get("kconform.scenarios.leader-kill-acks-all")).toBe(at("2025-11-24T10:20:00.000Z"));
+  });
+
   it("skips a history attachment whose file is gone", async () => {
     const fixture = fixtureRun();
     const run = allureRun(fixture.result, new Map(), { uuid: counter() });
@@ -158,6 +170,12 @@ describe("renderAllureReport", () => {
     fakeAllure('require("fs").writeFileSync("args.json", JSON.stringify(process.argv.slice(2)));');
     await renderAllureReport(join(dir, "allure-results"), join(dir, "report"), { packageRoot: dir });
     expect(JSON.parse(readFileSync(join(dir, "args.json"), "utf8"))).toEqual(["generate", join(dir, "allure-results"), "--output", join(dir, "report")]);
+  });
+
+  it("passes the report's name on when given one", async () => {
+    fakeAllure('require("fs").writeFileSync("args.json", JSON.stringify(process.argv.slice(2)));');
+    await renderAllureReport(join(dir, "allure-results"), join(dir, "report"), { packageRoot: dir, reportName: "kconform · kafka · seed 7" });
+    expect(JSON.parse(readFileSync(join(dir, "args.json"), "utf8")).slice(-2)).toEqual(["--report-name", "kconform · kafka · seed 7"]);
   });
 
   it("reports a failing allure generate with its output", async () => {

@@ -29,13 +29,15 @@ export class AllureGenerateError extends CouldNotRunError {
 export interface RenderAllureOptions {
   /** Where node_modules/allure is looked for, and the command runs; kconform's own root by default. */
   packageRoot?: string;
+  /** The title Allure shows; its own "Allure Report" when absent. */
+  reportName?: string;
 }
 
-/** Runs `npx --no-install allure generate RESULTS --output OUT` (Allure 3) and waits for it. */
+/** Runs `npx --no-install allure generate RESULTS --output OUT [--report-name NAME]` (Allure 3) and waits for it. */
 export async function renderAllureReport(resultsDir: string, outDir: string, options: RenderAllureOptions = {}): Promise<void> {
   const root = options.packageRoot ?? PACKAGE_ROOT;
   if (!existsSync(join(root, "node_modules", "allure"))) throw new AllureNotInstalledError(root);
-  const args = ["--no-install", "allure", "generate", resolve(resultsDir), "--output", resolve(outDir)];
+  const args = ["--no-install", "allure", "generate", resolve(resultsDir), "--output", resolve(outDir), ...(options.reportName !== undefined ? ["--report-name", options.reportName] : [])];
   const child = spawn("npx", args, { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {

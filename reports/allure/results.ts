@@ -190,19 +190,25 @@ function environmentOf(result: RunResult): Record<string, string> {
 }
 
 /**
- * The Allure results of a run. Specs and scenarios carry no start time in results.json, so they are
- * laid end to end from the run's start in the order they ran.
+ * The Allure results of a run. Each spec and scenario starts when its `startedAt` says; results
+ * written before that field existed are laid end to end from the run's start in the order they ran.
  */
 export function allureRun(result: RunResult, digests: Map<string, ScenarioDigests>, options: AllureOptions): AllureRun {
   const builder = new Builder(result, digests, options.uuid);
   let cursor = Date.parse(result.startedAt) || 0;
+  const startOf = (startedAt: string | undefined) => {
+    const at = startedAt !== undefined ? Date.parse(startedAt) : NaN;
+    return Number.isFinite(at) ? at : cursor;
+  };
   for (const spec of result.specs) {
-    builder.spec(spec, cursor);
-    cursor += spec.durationMs;
+    const start = startOf(spec.startedAt);
+    builder.spec(spec, start);
+    cursor = start + spec.durationMs;
   }
   for (const scenario of result.scenarios) {
-    builder.scenario(scenario, cursor);
-    cursor += scenario.durationMs + (scenario.shrunk?.durationMs ?? 0);
+    const start = startOf(scenario.startedAt);
+    builder.scenario(scenario, start);
+    cursor = start + scenario.durationMs + (scenario.shrunk?.durationMs ?? 0);
   }
   return {
     tests: builder.tests,

@@ -43,7 +43,7 @@ function cellMarkup(cell: MatrixCell | undefined, anchors: Anchors): Markup {
   if (!cell) return html`<td><div class="cell absent">—</div></td>`;
   const outcome = cellOutcome(cell);
   const { word, meaning } = OUTCOME_WORDS[outcome];
-  const title = [meaning, cell.note].filter(Boolean).join(" — ");
+  const title = [meaning, cell.reason && `documented: ${cell.reason}`, cell.note].filter(Boolean).join(" — ");
   const link = cell.scenario ? html`<div><a href="#${anchors.id("scenario", cell.scenario)}">scenario →</a></div>` : "";
   return html`<td><div class="cell ${outcome}" title="${title}"><div class="verdict-word">${word}</div><div class="po"><span>predicted</span><b>${cell.predicted.replace("-", " ")}</b></div><div class="po"><span>observed</span><b>${observedText(cell)}</b></div>${link}</div></td>`;
 }
@@ -53,6 +53,18 @@ export function matrixSummary(cells: readonly MatrixCell[]): [CellOutcome, numbe
   const counts = new Map<CellOutcome, number>();
   for (const cell of cells) counts.set(cellOutcome(cell), (counts.get(cellOutcome(cell)) ?? 0) + 1);
   return (Object.keys(OUTCOME_WORDS) as CellOutcome[]).filter((o) => counts.has(o)).map((o) => [o, counts.get(o) as number]);
+}
+
+/** The documentation's reasons, each once, with the cells it explains. */
+function reasonsList(cells: readonly MatrixCell[]): Markup {
+  const byReason = new Map<string, MatrixCell[]>();
+  for (const cell of cells) if (cell.reason) byReason.set(cell.reason, [...(byReason.get(cell.reason) ?? []), cell]);
+  if (byReason.size === 0) return html``;
+  const items = [...byReason].map(([reason, explained]) => {
+    const where = explained.map((c) => `acks=${c.acks} · minISR=${c.minInsyncReplicas} · unclean=${c.uncleanElection ? "on" : "off"} · ${c.fault}`).join("; ");
+    return html`<li><b>${explained[0].predicted.replace("-", " ")}</b>: ${reason} <span class="muted small">(${where})</span></li>`;
+  });
+  return html`<details><summary>Why the documentation predicts what it does</summary><ul>${items}</ul></details>`;
 }
 
 export function matrixSection(cells: readonly MatrixCell[], anchors: Anchors): Markup {
@@ -71,5 +83,5 @@ export function matrixSection(cells: readonly MatrixCell[], anchors: Anchors): M
   return html`<section id="matrix"><h2>Guarantee matrix</h2>
 <p class="muted">Each cell pairs what Kafka's documentation predicts for the configuration and fault with what this target did. Where loss is possible it should show (proving the suite can see it); where none is promised, any loss is a violation.</p>
 <div class="legend">${summary.map(([o, n]) => html`<span class="cell ${o}" title="${OUTCOME_WORDS[o].meaning}"><span class="verdict-word">${OUTCOME_WORDS[o].word}</span> ${n}</span>`)}</div>
-<div class="table-wrap"><table class="grid matrix"><thead><tr><th>configuration</th>${faults.map((f) => html`<th>${f}</th>`)}</tr></thead><tbody>${body}</tbody></table></div></section>`;
+<div class="table-wrap"><table class="grid matrix"><thead><tr><th>configuration</th>${faults.map((f) => html`<th>${f}</th>`)}</tr></thead><tbody>${body}</tbody></table></div>${reasonsList(cells)}</section>`;
 }

@@ -65,6 +65,15 @@ describe("renderHtmlReport", () => {
     expect(matrix).toContain(`href="#scenario-unclean-election-acks-1-script-alert-pwned-script-amp"`);
   });
 
+  it("says in each cell's title why the documentation predicts what it does, and why a cell did not run", async () => {
+    const { page } = await render((result) => {
+      Object.assign(result.matrix![0], { reason: "acks=0 waits for no acknowledgement at all.", observed: "not-run", note: "needs dedicated controllers" });
+    });
+    const matrix = section(page, "matrix");
+    expect(matrix).toMatch(/title="this cell did not run — documented: acks=0 waits for no acknowledgement at all\. — needs dedicated controllers"/);
+    expect(matrix).toMatch(/<li><b>(no loss|loss possible)<\/b>: acks=0 waits for no acknowledgement at all\. <span class="muted small">\(acks=0 · minISR=1 · unclean=off · none\)<\/span><\/li>/);
+  });
+
   it("classifies matrix cells: loss where promised none is a violation, predicted loss seen is expected", () => {
     const cell = (predicted: MatrixCell["predicted"], observed: MatrixCell["observed"]): MatrixCell => ({ acks: "1", minInsyncReplicas: 1, uncleanElection: false, fault: "leader-kill", predicted, observed });
     expect(cellOutcome(cell("no-loss", "no-loss"))).toBe("conforming");

@@ -101,6 +101,14 @@ describe("Progress elsewhere", () => {
     expect(writes).toEqual(["kconform: chaos (about 01:30)\n", "kconform: scenario 1/2 leader-kill\n", "kconform: done in 01:01 · 1,000 ops\n"]);
   });
 
+  it("names a spec as a spec", () => {
+    const { writes, stream } = pipe();
+    const progress = new Progress({ stream, now: () => 0 });
+    progress.phase("specs");
+    progress.scenario("ordering-within-partition", { kind: "spec", index: 2, total: 12 });
+    expect(writes).toEqual(["kconform: specs\n", "kconform: spec 2/12 ordering-within-partition\n"]);
+  });
+
   it("prints nothing when quiet", () => {
     const { writes, stream } = pipe();
     const progress = new Progress({ stream, quiet: true });

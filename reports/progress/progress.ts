@@ -2,7 +2,7 @@
 // faults); on a terminal one status line redraws in place, elsewhere (CI logs, pipes) a plain line
 // marks each phase and scenario, or nothing at all when quiet.
 import { formatClock, formatCount } from "../format.ts";
-import { fitToWidth, statusLine, type ProgressState } from "./status-line.ts";
+import { fitToWidth, itemText, statusLine, type ProgressState } from "./status-line.ts";
 
 export interface ProgressStream {
   write(chunk: string): unknown;
@@ -73,13 +73,13 @@ export class Progress {
     this.draw();
   }
 
-  /** A scenario starts; `index` counts from 1. */
-  scenario(name: string, options: { index?: number; total?: number; expectedMs?: number } = {}): void {
+  /** A scenario (or, with kind "spec", a spec) starts; `index` counts from 1. */
+  scenario(name: string, options: { kind?: "scenario" | "spec"; index?: number; total?: number; expectedMs?: number } = {}): void {
     if (this.finished) return;
-    const { index, total, expectedMs } = options;
-    this.state.scenario = { name, index, total, endsAtMs: expectedMs !== undefined ? this.now() + expectedMs : undefined };
+    const { kind, index, total, expectedMs } = options;
+    this.state.scenario = { name, kind, index, total, endsAtMs: expectedMs !== undefined ? this.now() + expectedMs : undefined };
     this.state.faults.clear();
-    this.line(index !== undefined && total !== undefined ? `scenario ${index}/${total} ${name}` : `scenario ${name}`);
+    this.line(itemText(this.state.scenario));
     this.draw();
   }
 

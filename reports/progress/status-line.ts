@@ -7,7 +7,8 @@ export interface ProgressState {
   phase?: string;
   /** When the current phase is expected to end (from its expected duration), if known. */
   phaseEndsAtMs?: number;
-  scenario?: { name: string; index?: number; total?: number; endsAtMs?: number };
+  /** The scenario (or spec) running now. */
+  scenario?: { name: string; kind?: "scenario" | "spec"; index?: number; total?: number; endsAtMs?: number };
   /** Active faults by label, with how many of each. */
   faults: Map<string, number>;
   totalOps: number;
@@ -18,8 +19,7 @@ export interface ProgressState {
 export function statusLine(state: ProgressState, nowMs: number): string {
   const parts: string[] = [state.phase ?? "starting"];
   if (state.scenario) {
-    const { name, index, total } = state.scenario;
-    parts.push(index !== undefined && total !== undefined ? `scenario ${index}/${total} ${name}` : `scenario ${name}`);
+    parts.push(itemText(state.scenario));
   }
   parts.push(`${formatCount(state.opsPerSecond)} ops/s`, `${formatCount(state.totalOps)} ops`);
   const faults = [...state.faults].map(([label, n]) => (n > 1 ? `${label} ×${n}` : label));
@@ -28,6 +28,12 @@ export function statusLine(state: ProgressState, nowMs: number): string {
   const endsAt = state.scenario?.endsAtMs ?? state.phaseEndsAtMs;
   if (endsAt !== undefined) parts.push(`~${formatClock(Math.max(0, endsAt - nowMs))} left`);
   return parts.join(" · ");
+}
+
+/** `scenario 3/8 leader-kill`, `spec 2/12 ordering-within-partition`. */
+export function itemText(item: NonNullable<ProgressState["scenario"]>): string {
+  const kind = item.kind ?? "scenario";
+  return item.index !== undefined && item.total !== undefined ? `${kind} ${item.index}/${item.total} ${item.name}` : `${kind} ${item.name}`;
 }
 
 /** Cuts a line to the terminal's width, so redrawing in place never wraps onto a second line. */
