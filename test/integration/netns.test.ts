@@ -174,6 +174,20 @@ describe.skipIf(!support.ok)(`network namespaces${support.ok ? "" : ` — skippe
     expect(await echoThroughForward(forward.port)).toBe(false);
   });
 
+  it("a forward to a port nothing listens on resets the client's connection, as a dead server's port would", async () => {
+    const forward = await network.forward(2, ECHO_PORT + 1);
+    try {
+      const outcome = await new Promise<string>((resolve) => {
+        const socket = createConnection({ host: forward.host, port: forward.port });
+        socket.on("error", (error: NodeJS.ErrnoException) => resolve(`error ${error.code}`));
+        socket.on("close", () => resolve("clean close"));
+      });
+      expect(outcome).toBe("error ECONNRESET");
+    } finally {
+      await forward.close();
+    }
+  });
+
   it("shared loopback ports mean their owner in every namespace, and partitions cut them like any path", async () => {
     const portOf = (nodeId: number) => NAME_PORT_BASE + nodeId;
     for (const nodeId of NODES) await serve(nodeId, NAME_SERVER, [`node-${nodeId}`, String(portOf(nodeId))]);

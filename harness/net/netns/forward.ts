@@ -77,14 +77,21 @@ export async function forwardIntoNamespace(options: ForwardOptions): Promise<Nam
   const server = createServer((downstream) => {
     const upstream = createConnection({ path: options.socketPath });
     open.add(downstream);
-    downstream.pipe(upstream).pipe(downstream);
+    downstream.pipe(upstream);
+    // Not ended by the pipe: how the client's side ends depends on whether the server ever answered.
+    upstream.pipe(downstream, { end: false });
     downstream.on("error", () => upstream.destroy());
     upstream.on("error", () => downstream.destroy());
     downstream.on("close", () => {
       open.delete(downstream);
       upstream.destroy();
     });
-    upstream.on("close", () => downstream.destroy());
+    // The relay ends a stream it could not connect before any byte came back: the server inside is
+    // down. Reset the client's connection then, as a refused or dead port would, instead of closing
+    // it cleanly — clients treat a clean close after connecting as the broker hanging up, not as gone.
+    let answered = false;
+    upstream.once("data", () => (answered = true));
+    upstream.on("close", () => (answered ? downstream.destroy() : downstream.resetAndDestroy()));
   });
   const relayExited = new Promise<void>((resolve) => {
     if (relay.exitCode !== null || relay.signalCode !== null) resolve();
