@@ -2,11 +2,11 @@
 // by writeReports and must show the verdict, the matrix, the timeline and the charts — with and
 // without JavaScript — while its Content-Security-Policy blocks any script it did not bring.
 // Skipped, saying why, where chromium is not installed.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { inflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureRun, writeFixtureHistories } from "../../reports/test-fixtures.ts";
@@ -159,5 +159,47 @@ describe.skipIf(!CHROMIUM)(`report.html in headless Chromium${CHROMIUM ? "" : ` 
     const dom = await chromium(fileUrl(join(dir, "junit.xml")), ["--dump-dom"]);
     expect(dom).not.toContain("This page contains the following errors");
     expect(dom).toContain("testsuites");
+  });
+});
+
+/**
+ * The report a real `kconform run` writes (a spec, a chaos scenario and a matrix cell against a
+ * 3-node reference cluster the command starts itself), opened the same way: what a user of the
+ * main job sees, not a fixture.
+ */
+describe.skipIf(!CHROMIUM)(`the report of a real kconform run in headless Chromium${CHROMIUM ? "" : ` (${SKIP_REASON})`}`, () => {
+  const BIN = fileURLToPath(new URL("../../bin/kconform.js", import.meta.url));
+  let out: string;
+  let exitCode: number | null;
+  let stdout = "";
+
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), "kconform-run-report-"));
+    const args = [BIN, "run", "--spec", "ordering-within-partition", "--scenario", "safe-leader-kill", "matrix-acks1-minisr1-unclean-off-leader-kill", "--time-limit", "20", "--shrink-time", "0", "--seed", "11", "--out", out];
+    exitCode = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } });
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.resume();
+      child.on("exit", (code) => resolve(code));
+    });
+  }, 600_000);
+
+  afterAll(() => {
+    if (out) rmSync(out, { recursive: true, force: true });
+  });
+
+  it("passes, and says where the report is", () => {
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain(`report: ${join(out, "report.html")}`);
+  });
+
+  it("renders the verdict, the matrix, each scenario's timeline and charts, and the spec", async () => {
+    const dom = await chromium(fileUrl(join(out, "report.html")), ["--dump-dom"]);
+    expect(dom).toMatch(/<section id="verdict" class="verdict passed">[\s\S]*<h1>Passed<\/h1>/);
+    expect(dom.match(/<div class="cell (conforming|expected|not-shown|violation|undecided|not-run)"/g)?.length).toBeGreaterThan(0);
+    expect(dom.match(/<svg [^>]*class="timeline"/g)).toHaveLength(2);
+    expect(dom.match(/<svg [^>]*class="chart latency-chart"/g)).toHaveLength(2);
+    expect(dom.match(/<svg [^>]*class="chart throughput-chart"/g)).toHaveLength(2);
+    expect(dom).toContain("ordering-within-partition");
   });
 });
