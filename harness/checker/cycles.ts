@@ -13,7 +13,7 @@ import { NumberColumn } from "./number-column.ts";
 import { graphOf, shortestCycle, stronglyConnectedComponents } from "./scc.ts";
 
 /** Edges as parallel columns: operations (rows of `ops`), partition, value, next value (ww). */
-class Edges {
+export class Edges {
   readonly from = new NumberColumn();
   readonly to = new NumberColumn();
   readonly partition = new NumberColumn();
@@ -42,20 +42,27 @@ export const cycles: Analysis = {
   },
 };
 
-function writeEdges(index: HistoryIndex): Edges {
+/** ww edges: consecutive positions of a version order whose values different operations sent there. */
+export function writeEdges(index: HistoryIndex): Edges {
   const edges = new Edges();
+  const { names, values } = index;
   for (const log of index.logs) {
     if (log === undefined) continue;
     const order = log.versionOrder();
+    // Each position's writer is looked up once, as the later end of one pair and the earlier of the next.
+    let earlier = order.length > 0 ? order.valueAt(0) : NaN;
+    let from = index.writerOf(earlier);
+    let fromCovers = from >= 0 && names.covers(index.writerTargetOf(earlier), log.partition);
     for (let i = 1; i < order.length; i++) {
       const later = order.valueAt(i);
-      if (order.indexOf(later) !== i) continue;
-      const earlier = order.valueAt(i - 1);
-      const from = index.writerOf(earlier);
       const to = index.writerOf(later);
-      if (from < 0 || to < 0 || from === to) continue;
-      if (!index.names.covers(index.writerTargetOf(earlier), log.partition) || !index.names.covers(index.writerTargetOf(later), log.partition)) continue;
-      edges.add(from, to, log.partition, earlier, later);
+      const toCovers = to >= 0 && names.covers(index.writerTargetOf(later), log.partition);
+      // A value claimed at one place only is, at its own position, where by-value finds it.
+      const placed = !values.irregular(later) || order.indexOf(later) === i;
+      if (placed && fromCovers && toCovers && from !== to) edges.add(from, to, log.partition, earlier, later);
+      earlier = later;
+      from = to;
+      fromCovers = toCovers;
     }
   }
   return edges;

@@ -9,6 +9,7 @@ import { PartitionLog } from "./partition-log.ts";
 import { IntMap } from "./int-map.ts";
 import { NumberColumn } from "./number-column.ts";
 import { PendingInvokes } from "./pending-invokes.ts";
+import { positionsOfReads } from "./read-positions.ts";
 import { ValueTable } from "./value-table.ts";
 
 /** Jepsen names no group; one unnamed group stands for it. */
@@ -49,6 +50,7 @@ export class HistoryIndex {
   /** Offsets of indeterminate sends, (partition, offset, value, row): trusted once proven. */
   private readonly deferredInfoClaims: number[] = [];
   private committedCache: Int8Array | undefined;
+  private readPositionsCache: Int32Array | undefined;
   private finished = false;
 
   readonly counts = {
@@ -118,6 +120,11 @@ export class HistoryIndex {
       this.logs[partition] = log;
     }
     return log;
+  }
+
+  /** Per polled record (triple i of `reads` at i / 3), its version-order position or -1; once all claims are in. */
+  readPositions(): Int32Array {
+    return (this.readPositionsCache ??= positionsOfReads(this));
   }
 
   /** Row in `ops` of the operation that sent `value`, or -1. */

@@ -15,29 +15,26 @@ export const internalPollOrder: Analysis = {
     const { names, ops } = index;
     const current = new OpPartitions();
     const reads = index.reads;
+    const positions = index.readPositions();
     for (let row = 0; row < ops.length; row++) {
       const from = ops.readFrom[row];
       const to = ops.readTo[row];
       if (to - from < 6) continue;
-      const op = ops.index[row];
       const rebalance = ops.extrasOf(row).rebalance;
       current.begin();
-      // A poll returns each partition's records together: the previous record's position is
-      // usually the one just looked up.
-      let lastPartition = -1;
-      let lastPosition: number | undefined;
+      // Records are grouped by the partition they came from, keyed by their number in `reads`.
       for (let i = from; i < to; i += 3) {
         const partition = reads.at(i);
-        const value = reads.at(i + 2);
-        const previous = current.push(partition, value);
-        const order = index.log(partition).versionOrder();
-        const position = order.indexOf(value);
-        const previousPosition = partition === lastPartition ? lastPosition : order.indexOf(previous);
-        lastPartition = partition;
-        lastPosition = position;
+        const record = i / 3;
+        const previous = current.push(partition, record);
         if (Number.isNaN(previous) || (rebalance && rebalanced(rebalance, partition, names))) continue;
-        const delta = position === undefined || previousPosition === undefined ? 1 : position - previousPosition;
-        if (delta !== 1) reportGap(findings, names.name(partition), order, op, previous, value, delta);
+        const position = positions[record];
+        const previousPosition = positions[previous];
+        const delta = position < 0 || previousPosition < 0 ? 1 : position - previousPosition;
+        if (delta !== 1) {
+          const order = index.log(partition).versionOrder();
+          reportGap(findings, names.name(partition), order, ops.index[row], reads.at(previous * 3 + 2), reads.at(i + 2), delta);
+        }
       }
     }
   },

@@ -1,4 +1,5 @@
-// Per process and partition, the last record an operation of that process read (or sent), and the
+// Per process and partition, the last record an operation of that process read (or sent), kept as
+// whatever number the analysis names records by (a value, or its place in the index), and the
 // rules that make a process forget it: a new assignment or subscription, a rebalance, a crash.
 // A table of numbers, one row per process and one column per partition name: the analyses update
 // it for every operation, and objects per entry would be garbage on every forget.
@@ -8,7 +9,7 @@ import type { Names } from "./names.ts";
 export class LastSeen {
   private readonly rowOf = new IntMap();
   private rows = 0;
-  /** Per entry (row × partition): 1 when known, the operation's event index, the record's value. */
+  /** Per entry (row × partition): 1 when known, the operation's event index, the record's number. */
   private known: Uint8Array;
   private op: Float64Array;
   private value: Float64Array;

@@ -49,6 +49,11 @@ export class PartitionLog {
     this.table.claimed(value, this.partition, slot);
   }
 
+  /** The slot of `offset`, or -1 when nothing was claimed there. */
+  slotAt(offset: number): number {
+    return this.slotOfOffset.get(offset);
+  }
+
   /** The version order, built once all claims are in. */
   versionOrder(): VersionOrder {
     this.order ??= new VersionOrder(this, this.table);

@@ -19,6 +19,7 @@ export const pollOrder: Analysis = {
     const last = new LastSeen(names.size);
     const current = new OpPartitions();
     const reads = index.reads;
+    const positions = index.readPositions();
     for (let row = 0; row < ops.length; row++) {
       const process = ops.process[row];
       if (process < 0) continue;
@@ -36,15 +37,19 @@ export const pollOrder: Analysis = {
       if (isMicroOps(kind) && to > from) {
         const op = ops.index[row];
         current.begin();
-        for (let i = from; i < to; i += 3) current.push(reads.at(i), reads.at(i + 2));
+        // Records go by their number in `reads` (here and in `last`): it leads to value and position.
+        for (let i = from; i < to; i += 3) current.push(reads.at(i), i / 3);
         for (let s = 0; s < current.count; s++) {
           const partition = current.partitions[s];
           const first = current.first[s];
           const seen = last.at(process, partition);
           if (seen >= 0) {
-            const order = index.log(partition).versionOrder();
-            const delta = order.distance(last.valueAt(seen), first);
-            if (delta !== 1) reportGap(findings, names, order, { process, partition, previousOp: last.opAt(seen), previous: last.valueAt(seen), first, op, delta });
+            const previous = last.valueAt(seen);
+            const delta = positions[previous] < 0 || positions[first] < 0 ? 1 : positions[first] - positions[previous];
+            if (delta !== 1) {
+              const order = index.log(partition).versionOrder();
+              reportGap(findings, names, order, { process, partition, previousOp: last.opAt(seen), previous: reads.at(previous * 3 + 2), first: reads.at(first * 3 + 2), op, delta });
+            }
           }
           if (outcome === Outcome.ok) last.set(process, partition, op, current.last[s]);
         }

@@ -36,6 +36,11 @@ export class VersionOrder {
     return this.log.offsets.at(this.slots[index]);
   }
 
+  /** The position of a slot of the log. */
+  positionAtSlot(slot: number): number {
+    return this.positionOfSlot[slot];
+  }
+
   /** The representative (first claimed) value at a position. */
   valueAt(index: number): number {
     return this.log.values.at(this.slots[index]);
