@@ -22,9 +22,9 @@ describe("kconform run", () => {
   it("documents every flag and the exit codes", () => {
     const { code, stdout } = kconform("run", "--help");
     expect(code).toBe(0);
-    for (const flag of ["--target", "--bootstrap", "--scenario", "--seed", "--time-limit", "--shrink-time", "--out", "--nodes"]) expect(stdout).toContain(flag);
-    expect(stdout).toMatch(/0 +every scenario's checks passed/);
-    expect(stdout).toMatch(/1 +an anomaly/);
+    for (const flag of ["--target", "--bootstrap", "--spec", "--no-specs", "--list-specs", "--scenario", "--matrix", "--seed", "--time-limit", "--shrink-time", "--out", "--nodes"]) expect(stdout).toContain(flag);
+    expect(stdout).toMatch(/0 +every spec and every scenario's checks passed/);
+    expect(stdout).toMatch(/1 +a spec's property failed, or an anomaly/);
     expect(stdout).toMatch(/2 +the run could not happen/);
   });
 
