@@ -6,6 +6,11 @@
 // it (the partitioner is made sticky per record); and a retry skips brokers that answered an
 // earlier attempt even when a partition's leadership moved to them, so sendBatch can succeed
 // without any answer for that partition (such operations complete as indeterminate).
+// A third: an idempotent producer rolls a partition's sequence number back whenever a send fails or
+// is still retrying when we give up on it, and hands it to the next send. If the abandoned batch
+// was written after all, the broker answers the next record as a duplicate of it (the other's
+// offset) and drops it: an acknowledged write that never existed. So after an idempotent send ends
+// without an answer the producer is retired, and the worker reopens it with a new producer id.
 import { Kafka, Partitioners, type Message, type Producer, type RecordMetadata, type ICustomPartitioner } from "kafkajs";
 import type { MicroOp } from "../../history/types.ts";
 import { settleWithin } from "../deadline.ts";
@@ -35,6 +40,8 @@ export class KafkaJsProducer implements WorkloadClient {
   readonly library = KAFKAJS_LIBRARY;
   private producer: Producer | undefined;
   private readonly chosen = new WeakMap<Message, number>();
+  /** Why this producer must not send again (see the header), until closed and reopened. */
+  private retired: string | undefined;
 
   constructor(
     readonly process: number,
@@ -78,6 +85,7 @@ export class KafkaJsProducer implements WorkloadClient {
       topicMessages: [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages })),
     });
     const settled = await settleWithin(work, this.timeouts.operationMs);
+    if (settled.outcome !== "resolved" && this.settings.idempotent) this.retired = "an idempotent send ended without an answer, and kafkajs would reuse its sequence numbers for the next send";
     if (settled.outcome === "timeout") return { type: "info", value: invoked, error: `no answer within ${settled.afterMs} ms` };
     if (settled.outcome === "rejected") return { ...failureOutcome(settled.error), value: invoked };
     const acknowledged = this.acknowledged(operation.sends, messages, settled.value);
@@ -92,14 +100,16 @@ export class KafkaJsProducer implements WorkloadClient {
     return [];
   }
 
-  broken(): undefined {
-    return undefined;
+  broken(): string | undefined {
+    return this.retired;
   }
 
   async close(): Promise<void> {
     const producer = this.producer;
     this.producer = undefined;
-    await producer?.disconnect().catch(() => undefined);
+    this.retired = undefined;
+    // Bounded: an abandoned send may still be retrying against a broker that does not answer.
+    if (producer !== undefined) await settleWithin(producer.disconnect(), this.timeouts.operationMs);
   }
 
   private message(send: SendSpec): Message {

@@ -11,6 +11,7 @@ export function referenceTestSettings(nodes: number): ReferenceConfigEntry[] {
     ["group.initial.rebalance.delay.ms", "0"],
     ["group.min.session.timeout.ms", "1000"],
     ["log.retention.check.interval.ms", "500"],
+    ["replica.lag.time.max.ms", "5000"],
     ["controller.quorum.election.timeout.ms", "300"],
     ["controller.quorum.fetch.timeout.ms", "1000"],
     ["broker.heartbeat.interval.ms", "500"],
