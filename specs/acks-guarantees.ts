@@ -191,6 +191,7 @@ export const acksGuarantees: Spec = {
   source:
     'kafka-notes.md, "Producer delivery semantics (acks)": "acks=0: Producer won\'t wait for the ack (possible data loss)", "acks=1: Producer will wait for the leader ack (limited data loss)", "acks=all: Leader + replicas acks (no data loss)"; https://kafka.apache.org/documentation/#producerconfigs_acks and #brokerconfigs_min.insync.replicas',
   numRuns: 2,
+  exclusive: true,
   timeLimitMs: TIME_LIMIT_MS,
   unavailable: (target) => needsFailover(target, 3, "acks-guarantees"),
   property: (context) => destructiveProperty(TIME_LIMIT_MS, workload, (w) => run(context, w)),

@@ -93,6 +93,7 @@ export const brokerDiscovery: Spec = {
   guarantee: "Every broker is a bootstrap server: asked on its own, each returns the same complete metadata — all brokers, all topics, every partition with its replicas and leader.",
   source: 'kafka-notes.md, "Kafka Broker Discovery": "Each Kafka broker is also called \\"bootstrap server\\". Each broker knows about all brokers, tpics and partitions (metadata)." https://kafka.apache.org/documentation/#producerconfigs_bootstrap.servers',
   numRuns: 3,
+  exclusive: true,
   timeLimitMs: 12_000,
   property: (context) =>
     fc.asyncProperty(workload, async (shapes) => {

@@ -134,6 +134,7 @@ export const idempotentProducer: Spec = {
   source:
     'kafka-notes.md, "Idempotent producer": "to avoid duplication, Kafka introduced the feature of the idempotent producer ... Kafka Broker can identify the message duplication on a topic using the sequence number and producer id"; https://kafka.apache.org/documentation/#semantics and #producerconfigs_enable.idempotence',
   numRuns: 2,
+  exclusive: true,
   timeLimitMs: TIME_LIMIT_MS,
   unavailable: (target) => needsFailover(target, 2, "idempotent-producer"),
   property: (context) => destructiveProperty(TIME_LIMIT_MS, workload, (w) => run(context, w)),

@@ -159,6 +159,7 @@ export const minInsyncReplicasRefusal: Spec = {
   source:
     'kafka-notes.md, "Producer delivery semantics (acks)": "there is important property min.insync.replicas if, replication factor = 3, then set property to 2, so that kafka can tolerate failure of 1 broker"; https://kafka.apache.org/documentation/#brokerconfigs_min.insync.replicas ("If this minimum cannot be met, then the producer will raise an exception (either NotEnoughReplicas or NotEnoughReplicasAfterAppend)")',
   numRuns: 2,
+  exclusive: true,
   timeLimitMs: TIME_LIMIT_MS,
   unavailable: (target) =>
     needsOwnedBrokers(target, 2, "min-insync-replicas-refusal") ??

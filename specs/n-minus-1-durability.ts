@@ -82,6 +82,7 @@ export const nMinus1Durability: Spec = {
   guarantee: "With replication factor N and acks=all into a full ISR, N-1 brokers can be lost with their data and every acknowledged record is still read back, in order.",
   source: 'kafka-notes.md, "Replication": "For Replication factor of N, you can permanently lose N-1 brokers and still recover your data"; https://kafka.apache.org/documentation/#design_replicatedlog',
   numRuns: 2,
+  exclusive: true,
   timeLimitMs: TIME_LIMIT_MS,
   unavailable: (target) => needsOwnedBrokers(target, 2, "n-minus-1-durability"),
   property: (context) => destructiveProperty(TIME_LIMIT_MS, workload, (w) => run(context, w)),

@@ -168,6 +168,7 @@ export const oneLeaderPerPartition: Spec = {
   source:
     'kafka-notes.md, "Leader for a Partition": "At any time only ONE broker can be a leader for a given partition", "Producers can only send data to the broker that is a leader of a partition"; https://kafka.apache.org/documentation/#replication',
   numRuns: 2,
+  exclusive: true,
   timeLimitMs: TIME_LIMIT_MS,
   unavailable: (target) => needsFailover(target, 2, "one-leader-per-partition"),
   property: (context) => destructiveProperty(TIME_LIMIT_MS, workload, (w) => run(context, w)),

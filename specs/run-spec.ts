@@ -3,7 +3,7 @@
 // throws fast-check's own report (seed, path, counterexample) when the target breaks a guarantee.
 import fc from "fast-check";
 import { randomBytes } from "node:crypto";
-import { KconformError } from "../harness/errors.ts";
+import { CouldNotRunError, KconformError } from "../harness/errors.ts";
 import type { SpecResult } from "../harness/run/result.ts";
 import { SpecSetupError, withAdmin } from "./kit/clients.ts";
 import { destructiveRunsSettled } from "./kit/destructive.ts";
@@ -78,15 +78,49 @@ export async function runSpec(spec: Spec, target: SpecTarget, options: SpecRunOp
   };
 }
 
-/** Every spec in turn, each against the same target, in the catalogue's order. */
-export async function runSpecs(specs: readonly Spec[], target: SpecTarget, options: SpecRunOptions & { onSpec?: (spec: Spec, result?: SpecResult) => void }): Promise<SpecResult[]> {
-  const results: SpecResult[] = [];
-  for (const spec of specs) {
+/** Specs that share the cluster run this many at a time unless told otherwise. */
+export const DEFAULT_SPEC_CONCURRENCY = 4;
+
+export interface SpecsRunOptions extends SpecRunOptions {
+  /** Specs that share the cluster run this many at a time (1: one after the other). */
+  concurrency?: number;
+  /** Called as each spec starts (no result) and ends (its result). */
+  onSpec?: (spec: Spec, result?: SpecResult) => void;
+}
+
+/**
+ * Every spec against the same target; results in the catalogue's order. Specs that share the
+ * cluster run side by side (each on topics and groups of its own), up to `concurrency` at once;
+ * an exclusive spec waits for everything before it and runs alone.
+ */
+export async function runSpecs(specs: readonly Spec[], target: SpecTarget, options: SpecsRunOptions): Promise<SpecResult[]> {
+  const concurrency = options.concurrency ?? DEFAULT_SPEC_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new CouldNotRunError(`spec concurrency must be a whole number of at least 1, not ${concurrency}`, "bad-spec-concurrency", { concurrency });
+  const results: SpecResult[] = new Array(specs.length);
+  const runOne = async (index: number) => {
+    const spec = specs[index];
     options.onSpec?.(spec);
-    const result = await runSpec(spec, target, options);
-    results.push(result);
-    options.onSpec?.(spec, result);
+    results[index] = await runSpec(spec, target, options);
+    options.onSpec?.(spec, results[index]);
+  };
+  let shared: number[] = [];
+  const runShared = async () => {
+    const queue = shared;
+    shared = [];
+    const lane = async () => {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) await runOne(next);
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, lane));
+  };
+  for (const [index, spec] of specs.entries()) {
+    if (!spec.exclusive) {
+      shared.push(index);
+      continue;
+    }
+    await runShared();
+    await runOne(index);
   }
+  await runShared();
   return results;
 }
 

@@ -35,6 +35,12 @@ export interface Spec {
   /** Budget for the runs and shrinking together; past it the property stops (not a failure). */
   readonly timeLimitMs: number;
   /**
+   * The spec needs the cluster to itself: it kills, stops, pauses or wipes brokers, or compares
+   * cluster-wide state that other specs' topics would disturb. runSpecs runs it with no other spec
+   * at the same time; the others share the cluster, each on topics and groups of its own.
+   */
+  readonly exclusive?: boolean;
+  /**
    * Why the spec cannot run against this target (too few brokers, not owned, no racks...), or
    * undefined; may ask the cluster (its configuration) before deciding.
    */

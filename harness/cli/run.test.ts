@@ -10,7 +10,7 @@ import { chooseSuite, replayCommand, type SuiteFlags } from "./run.ts";
 const spec = (name: string): Spec => ({ name, guarantee: "g", source: "s", numRuns: 1, timeLimitMs: 1_000, property: () => fc.asyncProperty(fc.nat(), async () => undefined) });
 const CATALOGUE = [spec("ordering-within-partition"), spec("offsets-strictly-increasing")];
 const flags = (extra: Partial<SuiteFlags> = {}): SuiteFlags => ({ specs: true, matrix: false, ...extra });
-const RUN = { target: "reference" as const, tls: false, shrinkTime: 60, listScenarios: false, listSpecs: false };
+const RUN = { target: "reference" as const, tls: false, shrinkTime: 60, listScenarios: false, listSpecs: false, specConcurrency: 4 };
 
 describe("chooseSuite", () => {
   it("runs every spec and the default scenarios when nothing is chosen, and only the scenarios with --no-specs", () => {
@@ -41,5 +41,6 @@ describe("replayCommand", () => {
     const chosen = flags({ spec: ["ordering-within-partition"], matrix: true, specs: true });
     expect(replayCommand({ ...RUN, ...chosen, timeLimit: 20 }, 7, chooseSuite(chosen, CATALOGUE))).toBe("npx kconform run --target reference --spec ordering-within-partition --matrix --time-limit 20 --seed 7");
     expect(replayCommand({ ...RUN, ...flags({ specs: false }) }, 3, chooseSuite(flags({ specs: false }), CATALOGUE))).toBe("npx kconform run --target reference --no-specs --seed 3");
+    expect(replayCommand({ ...RUN, ...flags(), specConcurrency: 1 }, 3, chooseSuite(flags(), CATALOGUE))).toBe("npx kconform run --target reference --spec-concurrency 1 --seed 3");
   });
 });

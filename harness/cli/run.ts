@@ -30,7 +30,7 @@ import { Progress } from "../../reports/progress/progress.ts";
 import { writeReports } from "../../reports/write-reports.ts";
 import { DEFAULT_SCENARIOS, MATRIX_SCENARIOS, SCENARIOS, scenarioByName } from "../../scenarios/index.ts";
 import { specs as SPEC_CATALOGUE } from "../../specs/index.ts";
-import { runSpecs } from "../../specs/run-spec.ts";
+import { DEFAULT_SPEC_CONCURRENCY, runSpecs } from "../../specs/run-spec.ts";
 import { specTargetOf, type Spec } from "../../specs/spec.ts";
 
 type TargetChoice = "reference" | "kafka" | "external";
@@ -46,6 +46,8 @@ interface RunFlags {
   spec?: string[];
   specs: boolean;
   matrix: boolean;
+  /** Specs that share the cluster run this many at a time. */
+  specConcurrency: number;
   seed?: number;
   timeLimit?: number;
   shrinkTime: number;
@@ -115,23 +117,35 @@ export function replayCommand(flags: RunFlags, seed: number, suite: { specs: rea
     for (const scenario of suite.scenarios) if (!(flags.matrix && MATRIX_SCENARIOS.includes(scenario))) parts.push(`--scenario ${scenario.name}`);
   }
   if (!flags.specs) parts.push("--no-specs");
+  if (flags.specConcurrency !== DEFAULT_SPEC_CONCURRENCY) parts.push(`--spec-concurrency ${flags.specConcurrency}`);
   if (flags.timeLimit !== undefined) parts.push(`--time-limit ${flags.timeLimit}`);
   parts.push(`--seed ${seed}`);
   return parts.join(" ");
 }
 
-/** The spec phase of a run: each spec against the started cluster, shown on the progress line. */
-function specPhase(chosen: readonly Spec[], seed: number, progress: Progress): Suite["specs"] {
+/** The spec phase of a run: the specs against the started cluster, those running shown on the progress line. */
+function specPhase(chosen: readonly Spec[], seed: number, concurrency: number, progress: Progress): Suite["specs"] {
   if (chosen.length === 0) return undefined;
   return async (env) => {
     progress.phase("specs");
-    let index = 0;
+    let started = 0;
+    const running = new Set<Spec>();
+    const show = () => {
+      if (running.size === 0) return;
+      const names = [...running].map((spec) => spec.name).join(" + ");
+      progress.scenario(names, { kind: "spec", index: started, total: chosen.length, expectedMs: Math.max(...[...running].map((spec) => spec.timeLimitMs)) });
+    };
     // Specs inject their own faults on nodes, never on client links: they go around the proxies.
     return runSpecs(chosen, specTargetOf(env.cluster, env.adminAccess), {
       seed,
       say,
+      concurrency,
       onSpec: (spec, result) => {
-        if (result === undefined) progress.scenario(spec.name, { kind: "spec", index: ++index, total: chosen.length, expectedMs: spec.timeLimitMs });
+        if (result === undefined) {
+          started++;
+          running.add(spec);
+          show();
+        } else running.delete(spec);
       },
     });
   };
@@ -232,7 +246,7 @@ async function run(flags: RunFlags): Promise<void> {
       ...(networkUnavailable !== undefined ? { networkUnavailable } : {}),
     });
     const brokers = cluster.nodes.length > 0 ? cluster.nodes.filter((node) => node.roles.includes("broker")).length : (proxyBrokers?.length ?? cluster.bootstrap.length);
-    result = await runSuite(env, { specs: specPhase(suite.specs, seed, progress), scenarios }, {
+    result = await runSuite(env, { specs: specPhase(suite.specs, seed, flags.specConcurrency, progress), scenarios }, {
       seed,
       ...(flags.timeLimit !== undefined ? { timeLimitMs: flags.timeLimit * 1000 } : {}),
       shrinkTimeMs: flags.shrinkTime * 1000,
@@ -272,6 +286,7 @@ export function runCommand(): Command {
     .option("--matrix", `run the whole guarantee matrix (${MATRIX_SCENARIOS.length} cells, about 16 minutes on a 3-node cluster) instead of the default scenarios`, false)
     .option("--spec <name...>", "specs to run instead of the whole catalogue (see --list-specs)")
     .option("--no-specs", "run no conformance specs")
+    .option("--spec-concurrency <n>", "specs that share the cluster run this many at a time; those that kill, pause or wipe brokers always run alone", integerIn("--spec-concurrency", 1, 32), DEFAULT_SPEC_CONCURRENCY)
     .option("--seed <n>", "replay the workload and fault schedule of an earlier run", integerIn("--seed", 0, 0x7fffffff))
     .option("--time-limit <seconds>", "length of each scenario's workload phase (default: the scenario's own)", integerIn("--time-limit", 1, 86_400))
     .option("--shrink-time <seconds>", "budget for shrinking a failing scenario toward a minimal run; 0 turns shrinking off", integerIn("--shrink-time", 0, 86_400), 60)
