@@ -42,5 +42,6 @@ describe("replayCommand", () => {
     expect(replayCommand({ ...RUN, ...chosen, timeLimit: 20 }, 7, chooseSuite(chosen, CATALOGUE))).toBe("npx kconform run --target reference --spec ordering-within-partition --matrix --time-limit 20 --seed 7");
     expect(replayCommand({ ...RUN, ...flags({ specs: false }) }, 3, chooseSuite(flags({ specs: false }), CATALOGUE))).toBe("npx kconform run --target reference --no-specs --seed 3");
     expect(replayCommand({ ...RUN, ...flags(), specConcurrency: 1 }, 3, chooseSuite(flags(), CATALOGUE))).toBe("npx kconform run --target reference --spec-concurrency 1 --seed 3");
+    expect(replayCommand({ ...RUN, ...flags({ matrix: true }), nodes: 3, controllers: 3 }, 3, chooseSuite(flags({ matrix: true }), CATALOGUE))).toBe("npx kconform run --target reference --nodes 3 --controllers 3 --matrix --seed 3");
   });
 });

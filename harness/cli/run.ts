@@ -53,6 +53,8 @@ interface RunFlags {
   shrinkTime: number;
   out?: string;
   nodes?: number;
+  /** Dedicated KRaft controllers beside the brokers (split topology); absent: combined nodes. */
+  controllers?: number;
   listScenarios: boolean;
   listSpecs: boolean;
 }
@@ -111,6 +113,7 @@ export function replayCommand(flags: RunFlags, seed: number, suite: { specs: rea
   const parts = ["npx kconform run", `--target ${flags.target}`];
   if (flags.bootstrap !== undefined) parts.push(`--bootstrap ${flags.bootstrap}`);
   if (flags.nodes !== undefined) parts.push(`--nodes ${flags.nodes}`);
+  if (flags.controllers !== undefined) parts.push(`--controllers ${flags.controllers}`);
   if (!isMainJob(flags)) {
     for (const spec of suite.specs) parts.push(`--spec ${spec.name}`);
     if (flags.matrix) parts.push("--matrix");
@@ -172,22 +175,24 @@ async function clusterNetworking(): Promise<{ network: ClusterNetworking; notes:
 
 async function startTarget(flags: RunFlags, nodes: number, outDir: string): Promise<StartedTarget> {
   const runDir = join(outDir, "cluster");
+  const controllers = flags.controllers !== undefined ? { controllers: flags.controllers } : {};
   switch (flags.target) {
     case "kafka": {
       const { network, notes, networkUnavailable } = await clusterNetworking();
-      const basePort = await findFreePortBlock(portsNeeded({ brokers: nodes, basePort: 0, proxied: true }));
-      const cluster = await startKafkaCluster({ nodes, basePort, runDir, proxied: true, network, nodeConfig: rackAwareSettings, onProgress: say });
+      const basePort = await findFreePortBlock(portsNeeded({ brokers: nodes, basePort: 0, proxied: true, ...controllers }));
+      const cluster = await startKafkaCluster({ nodes, basePort, runDir, proxied: true, network, nodeConfig: rackAwareSettings, onProgress: say, ...controllers });
       return { cluster, notes, version: KAFKA_VERSION, ...(networkUnavailable !== undefined ? { networkUnavailable } : {}) };
     }
     case "reference": {
       const { network, notes, networkUnavailable } = await clusterNetworking();
-      const basePort = await findFreePortBlock(referencePortsNeeded({ brokers: nodes }));
-      const cluster = await startReferenceCluster({ nodes, basePort, runDir, network, nodeConfig: rackAwareSettings, onProgress: say });
+      const basePort = await findFreePortBlock(referencePortsNeeded({ brokers: nodes, ...controllers }));
+      const cluster = await startReferenceCluster({ nodes, basePort, runDir, network, nodeConfig: rackAwareSettings, onProgress: say, ...controllers });
       const proxyBrokers = cluster.brokers().flatMap((node) => (node.clientAddress !== undefined ? [{ nodeId: node.nodeId, address: node.clientAddress }] : []));
       return { cluster, notes, proxyBrokers, ...(networkUnavailable !== undefined ? { networkUnavailable } : {}) };
     }
     case "external": {
       if (flags.bootstrap === undefined) throw new CouldNotRunError("--target external needs --bootstrap HOST:PORT[,HOST:PORT...]", "missing-bootstrap");
+      if (flags.controllers !== undefined) throw new CouldNotRunError("--controllers shapes a cluster kconform starts; an external cluster's controllers are its own", "controllers-external");
       const cluster = await connectExternal({
         bootstrap: flags.bootstrap,
         ...(flags.tls || flags.tlsCa !== undefined ? { tls: flags.tlsCa !== undefined ? { caFile: flags.tlsCa } : true } : {}),
@@ -292,6 +297,7 @@ export function runCommand(): Command {
     .option("--shrink-time <seconds>", "budget for shrinking a failing scenario toward a minimal run; 0 turns shrinking off", integerIn("--shrink-time", 0, 86_400), 60)
     .option("--out <dir>", "output directory (default runs/run-<time>)")
     .option("--nodes <n>", "brokers to start (default: what the scenarios need)", integerIn("--nodes", 1, 9))
+    .option("--controllers <m>", "start M dedicated KRaft controllers beside the brokers (default: every broker is also a controller); the matrix cells that take two brokers away need them", integerIn("--controllers", 1, 9))
     .option("--list-scenarios", "print the scenarios and the matrix cells and exit", false)
     .option("--list-specs", "print the specs and exit", false)
     .addHelpText(

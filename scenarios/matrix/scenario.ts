@@ -64,7 +64,7 @@ function allowedFor(prediction: MatrixPrediction): AnomalyType[] {
 }
 
 const COMBINED_NODES =
-  "its brokers are also the controller quorum (combined nodes), so the fault would take the quorum's majority with them; it needs dedicated controllers";
+  "its brokers are also the controller quorum (combined nodes), so the fault would take the quorum's majority with them; it needs dedicated controllers (kconform run --controllers 3)";
 
 /** Cells whose fault must leave the KRaft quorum standing while it stops or wipes two brokers. */
 function unavailableFor(key: MatrixCellKey): ((cluster: Cluster) => string | undefined) | undefined {
