@@ -6,6 +6,7 @@ import type { FaultPackage } from "./fault.ts";
 import { gracefulStop } from "./graceful-stop.ts";
 import { kill } from "./kill.ts";
 import { laggingLeaderKill } from "./lagging-leader-kill.ts";
+import { laggingMajorityWipe } from "./lagging-majority-wipe.ts";
 import { latency } from "./latency.ts";
 import { linkTimeout } from "./link-timeout.ts";
 import { partitionBridge } from "./partition-bridge.ts";
@@ -37,6 +38,7 @@ export const FAULT_PACKAGES: readonly FaultPackage[] = [
   restart,
   rollingRestart,
   laggingLeaderKill,
+  laggingMajorityWipe,
   wipe,
   truncateSegment,
 ];

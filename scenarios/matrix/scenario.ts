@@ -41,8 +41,9 @@ function faultChoice(key: MatrixCellKey): FaultChoice | undefined {
     case "follower-pause":
       return { fault: "pause", targets: ["followers:0"], durationMs: { min: 6_000, max: 8_000 } };
     case "n-1-loss":
-      // Two of the three brokers: N-1 for replication factor N=3.
-      return { fault: "wipe", targets: ["majority"], durationMs: { min: 6_000, max: 8_000 } };
+      // Two of the three brokers, N-1 for replication factor N=3: the leader and a follower, while
+      // both followers lag in the ISR, so whatever only the leader had is gone with it.
+      return { fault: "lagging-majority-wipe", targets: ["leader:0"], durationMs: { min: LAG_IN_ISR_MS + 5_000, max: LAG_IN_ISR_MS + 6_000 }, params: fc.constant({ lagMs: LAG_IN_ISR_MS }) };
   }
 }
 

@@ -1,7 +1,8 @@
 // Key cells of the guarantee matrix against real Apache Kafka 4.3.1 (3 brokers beside 3 dedicated
 // controllers, so pausing or killing brokers leaves the KRaft quorum standing): the documented
 // safe configuration stays clean through a leader kill, and the cells where the documentation
-// allows loss — acks=1, and acks=all with min.insync.replicas=1 and unclean election — show it.
+// allows loss — acks=1 (leader kill, N-1 loss), and acks=all with min.insync.replicas=1 and unclean
+// election — show it; acks=all with min.insync.replicas=2 survives N-1 replicas wiped.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,5 +73,21 @@ describe("guarantee matrix against Apache Kafka 4.3.1", () => {
     expect(result.status).toBe("passed");
     expect(cell).toMatchObject({ predicted: "loss-possible", observed: "loss" });
     expect(cell.lostWrites).toBeGreaterThan(0);
+  });
+
+  it("acks=1, leader and a follower wiped while the followers lag (N-1 loss): the loss acks=1 allows shows", { timeout: CELL_TIMEOUT_MS }, async () => {
+    const { cell, result } = await runCell({ acks: "1", minInsyncReplicas: 1, uncleanElection: false, fault: "n-1-loss" }, 24);
+    expect(result.faults[0]).toMatchObject({ fault: "lagging-majority-wipe" });
+    expect(result.status).toBe("passed");
+    expect(cell).toMatchObject({ predicted: "loss-possible", observed: "loss" });
+    expect(cell.lostWrites).toBeGreaterThan(0);
+  });
+
+  it("acks=all, min.insync.replicas=2, unclean off, the same N-1 loss: nothing acknowledged is lost", { timeout: CELL_TIMEOUT_MS }, async () => {
+    const { cell, result } = await runCell({ acks: "all", minInsyncReplicas: 2, uncleanElection: false, fault: "n-1-loss" }, 25);
+    expect(result.faults[0]).toMatchObject({ fault: "lagging-majority-wipe" });
+    expect(result.check["anomaly-types"]).toEqual([]);
+    expect(result.status).toBe("passed");
+    expect(cell).toMatchObject({ predicted: "no-loss", observed: "no-loss", lostWrites: 0 });
   });
 });
