@@ -1,28 +1,21 @@
 // Kafka 4.3.1's own admin tools against real Kafka and the reference broker, one node each, with the
 // same assertions: kafka-topics --alter --partitions, kafka-configs --alter/--describe,
 // kafka-consumer-groups --delete and kafka-leader-election, including the refusals they print.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findProgram } from "../../harness/proc/programs.ts";
 import { liveChildPids } from "../../harness/proc/reaper.ts";
 import { KafkaCli } from "../../harness/tools/kafka-cli.ts";
 import { CLIENT_TARGET_KINDS, describeTarget, startClientTarget, targetRunDir, type ClientTarget } from "../../harness/tools/targets.ts";
 import { ToolFailedError, type ToolResult } from "../../harness/tools/tool-process.ts";
 import { titled } from "./kafka-helpers.ts";
+import { keepRunDirOnFailure } from "./run-dir.ts";
 
 const skipReason = !process.env.CI && findProgram("java") === undefined ? "java not installed (run scripts/setup)" : undefined;
 
-const scratch = mkdtempSync(join(tmpdir(), "kconform-clients-java-admin-"));
-let failed = false;
-afterEach(({ task }) => {
-  if (task.result?.state === "fail") failed = true;
-});
-afterAll(() => {
-  if (failed) console.error(`java admin tools runs kept in ${scratch}`);
-  else rmSync(scratch, { recursive: true, force: true });
-});
+const scratchDir = keepRunDirOnFailure("kconform-clients-java-admin-");
+const scratch = scratchDir.create();
+afterAll(() => scratchDir.cleanUp());
 
 const BROKER_CONFIG = [["auto.create.topics.enable", "false"]] as const;
 

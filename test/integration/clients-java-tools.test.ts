@@ -1,10 +1,8 @@
 // The Java client family (kafka-clients 4.3.1) through Kafka's own CLI tools, with the same assertions
 // against real Kafka 4.3.1 and the reference broker, one node each: kafka-topics, the console producer
 // and consumer, consumer groups seen by kafka-consumer-groups, kafka-configs and the perf test.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { partitionForKey } from "../../harness/clients/partitioner.ts";
 import { findProgram } from "../../harness/proc/programs.ts";
 import { liveChildPids } from "../../harness/proc/reaper.ts";
@@ -13,19 +11,14 @@ import type { ConsoleRecord } from "../../harness/tools/kafka-cli-output.ts";
 import { CLIENT_TARGET_KINDS, describeTarget, startClientTarget, targetRunDir, type ClientTarget } from "../../harness/tools/targets.ts";
 import { ToolFailedError } from "../../harness/tools/tool-process.ts";
 import { titled, until } from "./kafka-helpers.ts";
+import { keepRunDirOnFailure } from "./run-dir.ts";
 
 // Every tool is a JVM; without java nothing here can run (in CI that is a broken machine, so run and fail).
 const skipReason = !process.env.CI && findProgram("java") === undefined ? "java not installed (run scripts/setup)" : undefined;
 
-const scratch = mkdtempSync(join(tmpdir(), "kconform-clients-java-"));
-let failed = false;
-afterEach(({ task }) => {
-  if (task.result?.state === "fail") failed = true;
-});
-afterAll(() => {
-  if (failed) console.error(`java tools runs kept in ${scratch}`);
-  else rmSync(scratch, { recursive: true, force: true });
-});
+const scratchDir = keepRunDirOnFailure("kconform-clients-java-");
+const scratch = scratchDir.create();
+afterAll(() => scratchDir.cleanUp());
 
 /** Kafka creates topics on first use by default, the reference broker does not: both are told not to. */
 const BROKER_CONFIG = [["auto.create.topics.enable", "false"]] as const;

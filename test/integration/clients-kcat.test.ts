@@ -1,10 +1,8 @@
 // The librdkafka client family (kcat 1.7.1 / librdkafka 2.0.2), with the same assertions against real
 // Kafka 4.3.1 and the reference broker, one node each: metadata, keyed produce and read-back, a balanced
 // group with a rebalance and a resume from committed offsets, the idempotent producer, every codec.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { partitionForKey } from "../../harness/clients/partitioner.ts";
 import { findProgram } from "../../harness/proc/programs.ts";
 import { liveChildPids } from "../../harness/proc/reaper.ts";
@@ -12,6 +10,7 @@ import { Kcat, type KcatGroupMember } from "../../harness/tools/kcat.ts";
 import type { KcatRecord } from "../../harness/tools/kcat-output.ts";
 import { CLIENT_TARGET_KINDS, describeTarget, startClientTarget, targetRunDir, type ClientTarget, type ClientTargetKind } from "../../harness/tools/targets.ts";
 import { quietKafka, titled, until } from "./kafka-helpers.ts";
+import { keepRunDirOnFailure } from "./run-dir.ts";
 
 /** Kafka needs java for its broker; kcat is needed against either (in CI a missing one is a broken machine). */
 function skipReason(kind: ClientTargetKind): string | undefined {
@@ -20,15 +19,9 @@ function skipReason(kind: ClientTargetKind): string | undefined {
   return missing.length > 0 ? `${missing.join(", ")} not installed (run scripts/setup)` : undefined;
 }
 
-const scratch = mkdtempSync(join(tmpdir(), "kconform-clients-kcat-"));
-let failed = false;
-afterEach(({ task }) => {
-  if (task.result?.state === "fail") failed = true;
-});
-afterAll(() => {
-  if (failed) console.error(`kcat runs kept in ${scratch}`);
-  else rmSync(scratch, { recursive: true, force: true });
-});
+const scratchDir = keepRunDirOnFailure("kconform-clients-kcat-");
+const scratch = scratchDir.create();
+afterAll(() => scratchDir.cleanUp());
 
 /** Kafka creates topics on first use by default, the reference broker does not: both are told not to. */
 const BROKER_CONFIG = [["auto.create.topics.enable", "false"]] as const;

@@ -1,15 +1,14 @@
 // The real-Kafka target end to end: a 3-node Apache Kafka 4.3.1 cluster behind Toxiproxy, driven by
 // kafkajs through the proxies — bulk produce/consume, a latency toxic, a proxy down, a SIGKILLed leader.
-import { rmSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Partitioners, type Kafka } from "kafkajs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePortBlock } from "../../harness/proc/ports.ts";
 import { liveChildPids } from "../../harness/proc/reaper.ts";
 import { startKafkaCluster, type KafkaCluster } from "../../harness/targets/kafka/cluster.ts";
 import { portsNeeded } from "../../harness/targets/kafka/topology.ts";
 import { consumeRecords, isGone, kafkaToolsMissing, median, partitionLeaders, quietKafka, registeredBrokerIds, titled, until } from "./kafka-helpers.ts";
+import { keepRunDirOnFailure } from "./run-dir.ts";
 
 const RECORDS = 10_000;
 const KEYS = 97;
@@ -22,8 +21,8 @@ const skipReason = kafkaToolsMissing();
 describe.skipIf(skipReason !== undefined)(titled("Apache Kafka 4.3.1 behind Toxiproxy", skipReason), () => {
   let cluster: KafkaCluster;
   let kafka: Kafka;
+  const runDirs = keepRunDirOnFailure("kconform-kafka-it-");
   let runDir: string;
-  let failed = false;
 
   const proxyOf = (nodeId: number) => cluster.node(nodeId).proxyName as string;
   const network = () => {
@@ -32,7 +31,7 @@ describe.skipIf(skipReason !== undefined)(titled("Apache Kafka 4.3.1 behind Toxi
   };
 
   beforeAll(async () => {
-    runDir = mkdtempSync(join(tmpdir(), "kconform-kafka-it-"));
+    runDir = runDirs.create();
     const basePort = await findFreePortBlock(portsNeeded({ brokers: 3, basePort: 0, proxied: true }));
     cluster = await startKafkaCluster({ nodes: 3, basePort, runDir });
     kafka = quietKafka(cluster.bootstrap);
@@ -48,15 +47,9 @@ describe.skipIf(skipReason !== undefined)(titled("Apache Kafka 4.3.1 behind Toxi
     await admin.disconnect();
   });
 
-  afterEach(({ task }) => {
-    if (task.result?.state === "fail") failed = true;
-  });
-
   afterAll(async () => {
     await cluster?.stop({ graceful: false });
-    // Keep the logs of a failed run for whoever investigates.
-    if (failed) console.error(`kafka integration run kept in ${runDir}`);
-    else rmSync(runDir, { recursive: true, force: true });
+    runDirs.cleanUp();
   });
 
   it("advertises each broker at its proxy's address", async () => {

@@ -3,10 +3,8 @@
 // safe configuration stays clean through a leader kill, and the cells where the documentation
 // allows loss — acks=1 (leader kill, N-1 loss), and acks=all with min.insync.replicas=1 and unclean
 // election — show it; acks=all with min.insync.replicas=2 survives N-1 replicas wiped.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kafkaJsClients } from "../../harness/clients/kafkajs/factory.ts";
 import { findFreePortBlock } from "../../harness/proc/ports.ts";
 import { runEnvironment } from "../../harness/run/environment.ts";
@@ -17,31 +15,26 @@ import { runScenario } from "../../harness/run/run-scenario.ts";
 import { startKafkaCluster, type KafkaCluster } from "../../harness/targets/kafka/cluster.ts";
 import { portsNeeded } from "../../harness/targets/kafka/topology.ts";
 import { matrixScenario } from "../../scenarios/matrix/scenario.ts";
+import { keepRunDirOnFailure } from "./run-dir.ts";
 
 const CELL_TIMEOUT_MS = 180_000;
 
 describe("guarantee matrix against Apache Kafka 4.3.1", () => {
   let cluster: KafkaCluster;
   let env: RunEnvironment;
+  const runDir = keepRunDirOnFailure("kconform-matrix-kafka-");
   let outDir: string;
-  let failed = false;
 
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), "kconform-matrix-kafka-"));
+    outDir = runDir.create();
     const basePort = await findFreePortBlock(portsNeeded({ brokers: 3, controllers: 3, basePort: 0, proxied: true }));
     cluster = await startKafkaCluster({ nodes: 3, controllers: 3, basePort, runDir: join(outDir, "cluster") });
     env = runEnvironment(cluster, { clients: kafkaJsClients, say: () => undefined });
   }, 180_000);
 
-  afterEach(({ task }) => {
-    if (task.result?.state === "fail") failed = true;
-  });
-
   afterAll(async () => {
     await cluster?.stop({ graceful: false });
-    // Keep histories and broker logs of a failed run for whoever investigates.
-    if (failed) console.error(`run kept in ${outDir}`);
-    else rmSync(outDir, { recursive: true, force: true });
+    runDir.cleanUp();
   });
 
   async function runCell(key: MatrixCellKey, seed: number): Promise<{ cell: MatrixCell; result: ScenarioResult }> {

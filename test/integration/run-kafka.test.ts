@@ -3,10 +3,8 @@
 // client-link blackhole; acks=1 with the leader killed while its followers lag loses
 // acknowledged writes, and the checker reports lost-write with its evidence. And the kafkajs
 // consumer worker itself: a member that gets a partition back resumes from the group's commit.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkHistory } from "../../harness/checker/catalogue.ts";
 import { kafkaJsClients } from "../../harness/clients/kafkajs/factory.ts";
 import { DEFAULT_CONSUMER, DEFAULT_TIMEOUTS, SAFE_PRODUCER } from "../../harness/clients/settings.ts";
@@ -24,6 +22,7 @@ import { safeLeaderIsolation } from "../../scenarios/safe-leader-isolation.ts";
 import { safeLeaderKill } from "../../scenarios/safe-leader-kill.ts";
 import { strictAcks1LeaderKill } from "../../scenarios/strict-acks1-leader-kill.ts";
 import { unsafeAcks1LeaderKill } from "../../scenarios/unsafe-acks1-leader-kill.ts";
+import { keepRunDirOnFailure } from "./run-dir.ts";
 
 const TIME_LIMIT_MS = 20_000;
 const SCENARIO_TIMEOUT_MS = 150_000;
@@ -31,25 +30,19 @@ const SCENARIO_TIMEOUT_MS = 150_000;
 describe("chaos scenarios against Apache Kafka 4.3.1", () => {
   let cluster: KafkaCluster;
   let env: RunEnvironment;
+  const runDir = keepRunDirOnFailure("kconform-run-kafka-");
   let outDir: string;
-  let failed = false;
 
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), "kconform-run-kafka-"));
+    outDir = runDir.create();
     const basePort = await findFreePortBlock(portsNeeded({ brokers: 3, basePort: 0, proxied: true }));
     cluster = await startKafkaCluster({ nodes: 3, basePort, runDir: join(outDir, "cluster") });
     env = runEnvironment(cluster, { clients: kafkaJsClients, say: () => undefined });
   });
 
-  afterEach(({ task }) => {
-    if (task.result?.state === "fail") failed = true;
-  });
-
   afterAll(async () => {
     await cluster?.stop({ graceful: false });
-    // Keep histories and broker logs of a failed run for whoever investigates.
-    if (failed) console.error(`run kept in ${outDir}`);
-    else rmSync(outDir, { recursive: true, force: true });
+    runDir.cleanUp();
   });
 
   const run = (scenario: typeof safeLeaderKill, seed: number) => runScenario(env, scenario, { seed, timeLimitMs: TIME_LIMIT_MS, shrinkTimeMs: 0, outDir, brokers: 3 });

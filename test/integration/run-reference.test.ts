@@ -2,10 +2,8 @@
 // front of its client port), with the same scenarios and kafkajs workers as real Kafka: the safe
 // configuration stays valid through a leader kill and client-link faults, and acks=1 with the
 // leader killed while its followers lag shows lost-write — as the documentation predicts.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kafkaJsClients } from "../../harness/clients/kafkajs/factory.ts";
 import { findFreePortBlock } from "../../harness/proc/ports.ts";
 import { startClientProxies, type ClientProxies } from "../../harness/run/client-proxies.ts";
@@ -19,6 +17,7 @@ import { safeClientBlackhole } from "../../scenarios/safe-client-blackhole.ts";
 import { safeLeaderKill } from "../../scenarios/safe-leader-kill.ts";
 import { singleNodeLinkFaults } from "../../scenarios/single-node-link-faults.ts";
 import { strictAcks1LeaderKill } from "../../scenarios/strict-acks1-leader-kill.ts";
+import { keepRunDirOnFailure } from "./run-dir.ts";
 
 const TIME_LIMIT_MS = 15_000;
 const SCENARIO_TIMEOUT_MS = 120_000;
@@ -27,11 +26,11 @@ describe("chaos scenarios against the reference broker", () => {
   let cluster: ReferenceCluster;
   let proxies: ClientProxies;
   let env: RunEnvironment;
+  const runDir = keepRunDirOnFailure("kconform-run-reference-");
   let outDir: string;
-  let failed = false;
 
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), "kconform-run-reference-"));
+    outDir = runDir.create();
     const basePort = await findFreePortBlock(referencePortsNeeded({ brokers: 3 }));
     cluster = await startReferenceCluster({ nodes: 3, basePort, runDir: join(outDir, "cluster") });
     proxies = await startClientProxies(
@@ -41,15 +40,10 @@ describe("chaos scenarios against the reference broker", () => {
     env = runEnvironment(cluster, { clients: kafkaJsClients, clientProxies: proxies, say: () => undefined });
   });
 
-  afterEach(({ task }) => {
-    if (task.result?.state === "fail") failed = true;
-  });
-
   afterAll(async () => {
     await proxies?.stop();
     await cluster?.stop({ graceful: false });
-    if (failed) console.error(`run kept in ${outDir}`);
-    else rmSync(outDir, { recursive: true, force: true });
+    runDir.cleanUp();
   });
 
   const run = (scenario: Scenario, seed: number, timeLimitMs = TIME_LIMIT_MS) => runScenario(env, scenario, { seed, timeLimitMs, shrinkTimeMs: 0, outDir, brokers: 3 });

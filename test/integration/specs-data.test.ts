@@ -2,10 +2,8 @@
 // administration) pass against a 3-node reference cluster and a 3-node Apache Kafka 4.3.1 cluster,
 // each reached as `kconform run` reaches it. Both start with retention checked every 500 ms (and
 // Kafka's first check not delayed), which the retention specs need to see deletion happen.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kafkaJsClients } from "../../harness/clients/kafkajs/factory.ts";
 import { findFreePortBlock } from "../../harness/proc/ports.ts";
 import { runEnvironment } from "../../harness/run/environment.ts";
@@ -25,6 +23,7 @@ import { runSpec } from "../../specs/run-spec.ts";
 import { specTargetOf, type Spec, type SpecTarget } from "../../specs/spec.ts";
 import { topicAdministration } from "../../specs/topic-administration.ts";
 import { kafkaToolsMissing, titled } from "./kafka-helpers.ts";
+import { keepRunDirOnFailure } from "./run-dir.ts";
 
 const SPECS: readonly Spec[] = [orderingWithinPartition, offsetsImmutable, keyPartitionStability, brokerDiscovery, topicAdministration, retentionByTime, retentionByBytes, retentionUnlimited];
 const RETENTION_CHECKED_OFTEN = [["log.retention.check.interval.ms", "500"]] as const;
@@ -37,24 +36,17 @@ function specsPass(label: string, start: (runDir: string) => Promise<StartedClus
   describe.skipIf(skipReason !== undefined)(titled(`data-plane specs against ${label}`, skipReason), () => {
     let cluster: StartedCluster | undefined;
     let target: SpecTarget;
-    let outDir: string;
-    let failed = false;
+    const run = keepRunDirOnFailure("kconform-specs-data-");
 
     beforeAll(async () => {
-      outDir = mkdtempSync(join(tmpdir(), "kconform-specs-data-"));
-      cluster = await start(join(outDir, "cluster"));
+      cluster = await start(join(run.create(), "cluster"));
       // As `kconform run` reaches it: around any client proxies, straight to the brokers.
       target = specTargetOf(cluster, runEnvironment(cluster, { clients: kafkaJsClients, say: () => undefined }).adminAccess);
     }, START_TIMEOUT_MS);
 
-    afterEach(({ task }) => {
-      if (task.result?.state === "fail") failed = true;
-    });
-
     afterAll(async () => {
       await cluster?.stop({ graceful: false });
-      if (failed) console.error(`run kept in ${outDir}`);
-      else rmSync(outDir, { recursive: true, force: true });
+      run.cleanUp();
     });
 
     for (const [i, spec] of SPECS.entries()) {

@@ -1,10 +1,8 @@
 // The consumer-group, delivery-semantics and follower-fetching specs against a 3-node reference
 // cluster and a 3-node Kafka 4.3.1 cluster, each broker in its own rack with RackAwareReplicaSelector
 // on, so every spec runs: each must pass on both. And without racks, follower-fetching says so.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePortBlock } from "../../harness/proc/ports.ts";
 import type { SpecResult } from "../../harness/run/result.ts";
 import { startKafkaCluster, type KafkaCluster } from "../../harness/targets/kafka/cluster.ts";
@@ -21,6 +19,7 @@ import { groupRebalanceOnLeave } from "../../specs/group-rebalance-on-leave.ts";
 import { runSpec } from "../../specs/run-spec.ts";
 import { specTargetOf, type Spec, type SpecTarget } from "../../specs/spec.ts";
 import { kafkaToolsMissing, titled } from "./kafka-helpers.ts";
+import { keepRunDirOnFailure } from "./run-dir.ts";
 
 const SPECS: readonly Spec[] = [groupExclusiveOwnership, groupRebalanceOnLeave, atLeastOnceDelivery, atMostOnceDelivery, followerFetching];
 const SEED = 6_003;
@@ -31,28 +30,8 @@ async function runAndReport(spec: Spec, target: SpecTarget, where: string): Prom
   return result;
 }
 
-/** A run directory made when the suite starts, removed at its end unless a test failed. */
-function keepOnFailure(prefix: string) {
-  let dir: string | undefined;
-  let failed = false;
-  afterEach(({ task }) => {
-    if (task.result?.state === "fail") failed = true;
-  });
-  return {
-    create(): string {
-      dir = mkdtempSync(join(tmpdir(), prefix));
-      return dir;
-    },
-    cleanUp() {
-      if (dir === undefined) return;
-      if (failed) console.error(`run kept in ${dir}`);
-      else rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 describe("group, delivery and follower-fetching specs against the reference broker (3 nodes in 3 racks)", () => {
-  const run = keepOnFailure("kconform-specs-groups-reference-");
+  const run = keepRunDirOnFailure("kconform-specs-groups-reference-");
   let cluster: Cluster | undefined;
 
   beforeAll(async () => {
@@ -89,7 +68,7 @@ describe("group, delivery and follower-fetching specs against the reference brok
 const skipReason = kafkaToolsMissing();
 
 describe.skipIf(skipReason !== undefined)(titled("group, delivery and follower-fetching specs against Kafka 4.3.1 (3 nodes in 3 racks)", skipReason), () => {
-  const run = keepOnFailure("kconform-specs-groups-kafka-");
+  const run = keepRunDirOnFailure("kconform-specs-groups-kafka-");
   let cluster: KafkaCluster | undefined;
 
   beforeAll(async () => {

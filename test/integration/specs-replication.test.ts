@@ -1,10 +1,8 @@
 // The replication, acks, leadership and idempotence specs against a 3-node reference cluster and a
 // 3-node Apache Kafka 4.3.1 cluster, each started once: every spec must pass on both, and leave the
 // cluster serving (every broker back, every partition led with a full ISR) for the next one.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePortBlock } from "../../harness/proc/ports.ts";
 import { startKafkaCluster } from "../../harness/targets/kafka/cluster.ts";
 import { portsNeeded } from "../../harness/targets/kafka/topology.ts";
@@ -20,6 +18,7 @@ import { waitForClusterServing } from "../../specs/kit/faults.ts";
 import { runSpec } from "../../specs/run-spec.ts";
 import { specTargetOf, type Spec, type SpecTarget } from "../../specs/spec.ts";
 import { kafkaToolsMissing, titled } from "./kafka-helpers.ts";
+import { keepRunDirOnFailure } from "./run-dir.ts";
 
 const SPECS: readonly Spec[] = [acksGuarantees, minInsyncReplicasRefusal, nMinus1Durability, oneLeaderPerPartition, idempotentProducer];
 const SEED = 20_261_124;
@@ -28,23 +27,16 @@ function specSuite(name: string, skipReason: string | undefined, start: (runDir:
   describe.skipIf(skipReason !== undefined)(titled(`replication specs against ${name}`, skipReason), () => {
     let cluster: Cluster | undefined;
     let target: SpecTarget;
-    let outDir: string;
-    let failed = false;
+    const run = keepRunDirOnFailure("kconform-specs-replication-");
 
     beforeAll(async () => {
-      outDir = mkdtempSync(join(tmpdir(), "kconform-specs-replication-"));
-      cluster = await start(join(outDir, "cluster"));
+      cluster = await start(join(run.create(), "cluster"));
       target = specTargetOf(cluster);
     }, startTimeoutMs);
 
-    afterEach(({ task }) => {
-      if (task.result?.state === "fail") failed = true;
-    });
-
     afterAll(async () => {
       await cluster?.stop();
-      if (failed) console.error(`cluster logs kept in ${outDir}`);
-      else rmSync(outDir, { recursive: true, force: true });
+      run.cleanUp();
     }, 60_000);
 
     for (const spec of SPECS) {
