@@ -21,6 +21,7 @@ export const BROKER_SETTINGS: Readonly<Record<string, SettingDef>> = {
   "auto.create.topics.enable": { type: "boolean", defaultValue: "false" },
   "auto.leader.rebalance.enable": { type: "boolean", defaultValue: "true" },
   "leader.imbalance.check.interval.seconds": { type: "long", defaultValue: "300", min: 1 },
+  "unclean.leader.election.interval.ms": { type: "long", defaultValue: "300000", min: 1 },
   "num.partitions": { type: "int", defaultValue: "1", min: 1 },
   "default.replication.factor": { type: "int", defaultValue: "1", min: 1 },
   "min.insync.replicas": { type: "int", defaultValue: "1", min: 1 },

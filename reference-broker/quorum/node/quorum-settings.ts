@@ -27,7 +27,6 @@ const KAFKA_DEFAULTS = {
   fetchMaxBytes: 8 * 1024 * 1024,
   snapshotChunkBytes: 1024 * 1024,
   writeTimeoutMs: 30_000,
-  uncleanElectionIntervalMs: 300_000,
   snapshotEveryBytes: 20 * 1024 * 1024,
 };
 
@@ -51,7 +50,7 @@ export function quorumSettings(config: BrokerConfig): QuorumSettings {
     controller: {
       sessionTimeoutMs,
       checkIntervalMs: Math.max(50, Math.min(500, Math.floor(sessionTimeoutMs / 10))),
-      uncleanElectionIntervalMs: KAFKA_DEFAULTS.uncleanElectionIntervalMs,
+      uncleanElectionIntervalMs: config.int("unclean.leader.election.interval.ms"),
       preferredElectionIntervalMs: config.bool("auto.leader.rebalance.enable") ? config.int("leader.imbalance.check.interval.seconds") * 1000 : undefined,
     },
     snapshotEveryBytes: KAFKA_DEFAULTS.snapshotEveryBytes,
