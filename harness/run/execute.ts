@@ -9,6 +9,7 @@ import type { RunPlan } from "../generator/plan.ts";
 import { streamHistoryFile } from "../history/reader.ts";
 import { HistoryWriter } from "../history/writer.ts";
 import type { ClientLinks, BrokerNetwork } from "../nemesis/fault.ts";
+import { withOwnedNodes } from "../nemesis/cluster-view.ts";
 import { Nemesis } from "../nemesis/nemesis.ts";
 import type { Cluster } from "../targets/target.ts";
 import { finalRead } from "./final-read.ts";
@@ -124,7 +125,7 @@ async function runPhases(env: RunEnvironment, options: ExecuteOptions, admin: Cl
     context: {
       cluster: env.cluster,
       topic,
-      observe: () => admin.view(topic),
+      observe: async () => withOwnedNodes(await admin.view(topic), env.cluster),
       ...(env.links !== undefined ? { links: env.links } : {}),
       ...(env.network !== undefined ? { network: env.network } : {}),
       ...(env.networkUnavailable !== undefined ? { networkUnavailable: env.networkUnavailable } : {}),
