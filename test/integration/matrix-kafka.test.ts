@@ -2,10 +2,12 @@
 // controllers, so pausing or killing brokers leaves the KRaft quorum standing): the documented
 // safe configuration stays clean through a leader kill, and the cells where the documentation
 // allows loss — acks=1 (leader kill, N-1 loss), and acks=all with min.insync.replicas=1 and unclean
-// election — show it; acks=all with min.insync.replicas=2 survives N-1 replicas wiped.
+// election, leader isolation (in network namespaces) — show it; acks=all with
+// min.insync.replicas=2 survives N-1 replicas wiped.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kafkaJsClients } from "../../harness/clients/kafkajs/factory.ts";
+import { netnsSupport } from "../../harness/net/netns/support.ts";
 import { findFreePortBlock } from "../../harness/proc/ports.ts";
 import { runEnvironment } from "../../harness/run/environment.ts";
 import type { RunEnvironment } from "../../harness/run/execute.ts";
@@ -15,9 +17,11 @@ import { runScenario } from "../../harness/run/run-scenario.ts";
 import { startKafkaCluster, type KafkaCluster } from "../../harness/targets/kafka/cluster.ts";
 import { portsNeeded } from "../../harness/targets/kafka/topology.ts";
 import { matrixScenario } from "../../scenarios/matrix/scenario.ts";
+import { titled } from "./kafka-helpers.ts";
 import { keepRunDirOnFailure } from "./run-dir.ts";
 
 const CELL_TIMEOUT_MS = 180_000;
+const namespaces = await netnsSupport();
 
 describe("guarantee matrix against Apache Kafka 4.3.1", () => {
   let cluster: KafkaCluster;
@@ -28,7 +32,8 @@ describe("guarantee matrix against Apache Kafka 4.3.1", () => {
   beforeAll(async () => {
     outDir = runDir.create();
     const basePort = await findFreePortBlock(portsNeeded({ brokers: 3, controllers: 3, basePort: 0, proxied: true }));
-    cluster = await startKafkaCluster({ nodes: 3, controllers: 3, basePort, runDir: join(outDir, "cluster") });
+    // In network namespaces where this process may build them, so a leader can be isolated.
+    cluster = await startKafkaCluster({ nodes: 3, controllers: 3, basePort, runDir: join(outDir, "cluster"), network: namespaces.ok ? "namespaces" : "loopback" });
     env = runEnvironment(cluster, { clients: kafkaJsClients, say: () => undefined });
   }, 180_000);
 
@@ -83,4 +88,18 @@ describe("guarantee matrix against Apache Kafka 4.3.1", () => {
     expect(result.status).toBe("passed");
     expect(cell).toMatchObject({ predicted: "no-loss", observed: "no-loss", lostWrites: 0 });
   });
+
+  it.skipIf(!namespaces.ok)(
+    titled("acks=1, leader cut off from the other brokers and the controllers: the records it still acknowledged are lost", namespaces.ok ? undefined : namespaces.reason),
+    { timeout: CELL_TIMEOUT_MS },
+    async () => {
+      const { cell, result } = await runCell({ acks: "1", minInsyncReplicas: 1, uncleanElection: false, fault: "leader-isolation" }, 26);
+      expect(result.faults[0]).toMatchObject({ fault: "partition-isolate" });
+      // The isolated leader is cut off from the dedicated controllers too, or it would never be fenced.
+      expect(result.faults[0].targets[0]).toMatch(/\| .*1001,1002,1003$/);
+      expect(result.status).toBe("passed");
+      expect(cell).toMatchObject({ predicted: "loss-possible", observed: "loss" });
+      expect(cell.lostWrites).toBeGreaterThan(0);
+    },
+  );
 });
