@@ -1,8 +1,8 @@
 // Key cells of the guarantee matrix against real Apache Kafka 4.3.1 (3 brokers beside 3 dedicated
 // controllers, so pausing or killing brokers leaves the KRaft quorum standing): the documented
 // safe configuration stays clean through a leader kill, and the cells where the documentation
-// allows loss — acks=1 (leader kill, N-1 loss), and acks=all with min.insync.replicas=1 and unclean
-// election, leader isolation (in network namespaces) — show it; acks=all with
+// allows loss — acks=1 under a leader kill, N-1 loss and (in network namespaces) leader isolation,
+// and acks=all with min.insync.replicas=1 and unclean election — show it; acks=all with
 // min.insync.replicas=2 survives N-1 replicas wiped.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
