@@ -4,11 +4,9 @@
 // write, and once healed it rejoins the ISR, its unreplicated write gone; the safe-leader-isolation
 // scenario runs its partitions and is valid. Skipped, with the reason, where this process may not
 // build namespaces.
-import { mkdtempSync, readlinkSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readlinkSync } from "node:fs";
 import type { Kafka } from "kafkajs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kafkaJsClients } from "../../harness/clients/kafkajs/factory.ts";
 import { isolateNode } from "../../harness/net/netns/grudge.ts";
 import { listNamespaces, type NamespaceNetwork } from "../../harness/net/netns/network.ts";
@@ -18,6 +16,7 @@ import { runScenario } from "../../harness/run/run-scenario.ts";
 import type { Cluster } from "../../harness/targets/target.ts";
 import { safeLeaderIsolation } from "../../scenarios/safe-leader-isolation.ts";
 import { consumeRecords, quietKafka, titled, until } from "./kafka-helpers.ts";
+import { keepRunDirOnFailure } from "./run-dir.ts";
 
 const support = await netnsSupport();
 
@@ -61,8 +60,8 @@ export function describeLeaderIsolation(title: string, options: LeaderIsolationO
   describe.skipIf(skipReason !== undefined)(titled(title, skipReason), () => {
     let cluster: NamespacedCluster;
     let network: NamespaceNetwork;
+    const runDirs = keepRunDirOnFailure("kconform-netns-partition-");
     let runDir: string;
-    let failed = false;
 
     const addressOf = (nodeId: number) => {
       const address = cluster.nodes.find((node) => node.nodeId === nodeId)?.clientAddress;
@@ -96,7 +95,7 @@ export function describeLeaderIsolation(title: string, options: LeaderIsolationO
     }
 
     beforeAll(async () => {
-      runDir = mkdtempSync(join(tmpdir(), "kconform-netns-partition-"));
+      runDir = runDirs.create();
       cluster = await options.start(runDir);
       if (cluster.brokerNetwork === undefined) throw new Error("the cluster was started without network namespaces");
       network = cluster.brokerNetwork;
@@ -112,14 +111,9 @@ export function describeLeaderIsolation(title: string, options: LeaderIsolationO
       }
     }, options.startTimeoutMs);
 
-    afterEach(({ task }) => {
-      if (task.result?.state === "fail") failed = true;
-    });
-
     afterAll(async () => {
       await cluster?.stop();
-      if (failed) console.error(`cluster kept in ${runDir}`);
-      else rmSync(runDir, { recursive: true, force: true });
+      runDirs.cleanUp();
     }, 60_000);
 
     it("runs every node in a network namespace of its own, apart from ours", () => {
