@@ -2,22 +2,12 @@
 // acknowledged record is lost; a returning replica truncates the tail its new leader does not have
 // (diverging epoch); idempotence survives the failover; N-1 replicas can be lost with their disks;
 // and an unclean election loses acknowledged writes, on purpose, as Kafka's documentation warns.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MemoryDisk } from "../io/memory-disk.ts";
-import { TestCluster } from "./test-cluster.ts";
+import { threeNodeFixture } from "./three-node-fixture.ts";
 
 const LAG_MS = 10_000;
-let cluster: TestCluster | undefined;
-afterEach(async () => {
-  await cluster?.shutdown();
-  cluster = undefined;
-});
-
-async function threeNodes(topicConfig: Record<string, string> = {}): Promise<TestCluster> {
-  cluster = await TestCluster.start({ nodes: 3, config: [`replica.lag.time.max.ms=${LAG_MS}`] });
-  await cluster.createTopic("t", [[1, 2, 3]], topicConfig);
-  return cluster;
-}
+const threeNodes = threeNodeFixture(LAG_MS);
 
 describe("replication: failover", () => {
   it("elects a new leader from the ISR without losing an acknowledged record, and the old leader truncates its unreplicated tail on return", async () => {

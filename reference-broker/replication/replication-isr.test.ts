@@ -1,21 +1,12 @@
 // The ISR on a cluster in one process: a follower that stops fetching leaves the ISR once it lags
 // more than replica.lag.time.max.ms (committed through the controller) and writes go on without it;
 // it rejoins once caught up. min.insync.replicas refuses acks=all writes the ISR cannot carry.
-import { afterEach, describe, expect, it } from "vitest";
-import { TestCluster, watch } from "./test-cluster.ts";
+import { describe, expect, it } from "vitest";
+import { watch } from "./test-cluster.ts";
+import { threeNodeFixture } from "./three-node-fixture.ts";
 
 const LAG_MS = 10_000;
-let cluster: TestCluster | undefined;
-afterEach(async () => {
-  await cluster?.shutdown();
-  cluster = undefined;
-});
-
-async function threeNodes(topicConfig: Record<string, string> = {}): Promise<TestCluster> {
-  cluster = await TestCluster.start({ nodes: 3, config: [`replica.lag.time.max.ms=${LAG_MS}`] });
-  await cluster.createTopic("t", [[1, 2, 3]], topicConfig);
-  return cluster;
-}
+const threeNodes = threeNodeFixture(LAG_MS);
 
 describe("replication: ISR", () => {
   it("shrinks the ISR when a follower lags more than replica.lag.time.max.ms, and acks=all goes on without it", async () => {
