@@ -13,7 +13,7 @@ export const apiVersions: ApiHandler<typeof ApiKey.ApiVersions, ApiVersionsConte
   apiKey: ApiKey.ApiVersions,
   minVersion: 0,
   maxVersion: 4,
-  handle(request, context) {
+  handle(_request, context) {
     return { errorCode: ErrorCode.NONE, apiKeys: context.advertisedApis(), throttleTimeMs: 0 };
   },
 };

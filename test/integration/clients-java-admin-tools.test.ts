@@ -1,23 +1,9 @@
 // Kafka 4.3.1's own admin tools against real Kafka and the reference broker, one node each, with the
 // same assertions: kafka-topics --alter --partitions, kafka-configs --alter/--describe,
 // kafka-consumer-groups --delete and kafka-leader-election, including the refusals they print.
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findProgram } from "../../harness/proc/programs.ts";
-import { liveChildPids } from "../../harness/proc/reaper.ts";
-import { KafkaCli } from "../../harness/tools/kafka-cli.ts";
-import { CLIENT_TARGET_KINDS, describeTarget, startClientTarget, targetRunDir, type ClientTarget } from "../../harness/tools/targets.ts";
+import { expect, it } from "vitest";
 import { ToolFailedError, type ToolResult } from "../../harness/tools/tool-process.ts";
-import { titled } from "./kafka-helpers.ts";
-import { keepRunDirOnFailure } from "./run-dir.ts";
-
-const skipReason = !process.env.CI && findProgram("java") === undefined ? "java not installed (run scripts/setup)" : undefined;
-
-const scratchDir = keepRunDirOnFailure("kconform-clients-java-admin-");
-const scratch = scratchDir.create();
-afterAll(() => scratchDir.cleanUp());
-
-const BROKER_CONFIG = [["auto.create.topics.enable", "false"]] as const;
+import { describeWithKafkaTools } from "./kafka-tools-kit.ts";
 
 /** A tool run that may fail: its result either way. */
 async function outcome(run: Promise<ToolResult>): Promise<ToolResult> {
@@ -29,79 +15,63 @@ async function outcome(run: Promise<ToolResult>): Promise<ToolResult> {
   }
 }
 
-describe.skipIf(skipReason !== undefined).each(CLIENT_TARGET_KINDS.map((kind) => ({ kind, name: titled(describeTarget(kind), skipReason) })))(
-  "Kafka's admin tools against $name",
-  ({ kind }) => {
-    let target: ClientTarget;
-    let cli: KafkaCli;
+describeWithKafkaTools("Kafka's admin tools", "kconform-clients-java-admin-", 300_000, (tools) => {
+  const configs = (...args: string[]) => tools.cli.run("kafka-configs", ["--bootstrap-server", tools.cli.bootstrap, "--entity-type", "topics", ...args]);
 
-    beforeAll(async () => {
-      target = await startClientTarget(kind, { nodes: 1, runDir: targetRunDir(scratch, kind), config: BROKER_CONFIG });
-      cli = await KafkaCli.create({ bootstrap: target.bootstrap });
-    }, 180_000);
+  it("kafka-topics --alter --partitions adds partitions and refuses to remove any", { timeout: 90_000 }, async () => {
+    await tools.cli.createTopic("widened", { partitions: 2, replicationFactor: 1 });
+    await tools.cli.run("kafka-topics", ["--bootstrap-server", tools.cli.bootstrap, "--alter", "--topic", "widened", "--partitions", "4"]);
+    const description = await tools.cli.describeTopic("widened");
+    expect(description).toMatchObject({ partitionCount: 4 });
+    expect(description.partitions.map((p) => [p.partition, p.leader])).toEqual([0, 1, 2, 3].map((p) => [p, 1]));
+    expect([...(await tools.cli.endOffsets("widened")).keys()].sort()).toEqual([0, 1, 2, 3]);
 
-    afterAll(async () => {
-      await target?.cluster.stop();
-      expect(liveChildPids()).toEqual([]);
-    });
+    const shrink = tools.cli.run("kafka-topics", ["--bootstrap-server", tools.cli.bootstrap, "--alter", "--topic", "widened", "--partitions", "3"]);
+    await expect(shrink).rejects.toMatchObject({ stderr: expect.stringContaining("InvalidPartitionsException") });
+    await expect(shrink).rejects.toMatchObject({ stderr: expect.stringContaining("3 would not be an increase") });
+  });
 
-    const configs = (...args: string[]) => cli.run("kafka-configs", ["--bootstrap-server", cli.bootstrap, "--entity-type", "topics", ...args]);
+  it("kafka-configs --alter adds and deletes topic configs that --describe then lists, and refuses bad values", { timeout: 90_000 }, async () => {
+    await tools.cli.createTopic("reconfigured", { partitions: 1, replicationFactor: 1 });
+    await configs("--alter", "--entity-name", "reconfigured", "--add-config", "retention.ms=3600000,segment.ms=7200000");
+    expect(Object.fromEntries(await tools.cli.describeTopicConfigs("reconfigured"))).toEqual({ "retention.ms": "3600000", "segment.ms": "7200000" });
+    await configs("--alter", "--entity-name", "reconfigured", "--delete-config", "segment.ms");
+    expect(Object.fromEntries(await tools.cli.describeTopicConfigs("reconfigured"))).toEqual({ "retention.ms": "3600000" });
 
-    it("kafka-topics --alter --partitions adds partitions and refuses to remove any", { timeout: 90_000 }, async () => {
-      await cli.createTopic("widened", { partitions: 2, replicationFactor: 1 });
-      await cli.run("kafka-topics", ["--bootstrap-server", cli.bootstrap, "--alter", "--topic", "widened", "--partitions", "4"]);
-      const description = await cli.describeTopic("widened");
-      expect(description).toMatchObject({ partitionCount: 4 });
-      expect(description.partitions.map((p) => [p.partition, p.leader])).toEqual([0, 1, 2, 3].map((p) => [p, 1]));
-      expect([...(await cli.endOffsets("widened")).keys()].sort()).toEqual([0, 1, 2, 3]);
+    const refused = configs("--alter", "--entity-name", "reconfigured", "--add-config", "min.insync.replicas=0");
+    await expect(refused).rejects.toMatchObject({ stderr: expect.stringContaining("InvalidConfigurationException") });
+    await expect(refused).rejects.toMatchObject({ stderr: expect.stringContaining("Invalid value 0 for configuration min.insync.replicas") });
+    const missing = configs("--alter", "--entity-name", "no-such-topic", "--add-config", "retention.ms=1");
+    await expect(missing).rejects.toMatchObject({ stderr: expect.stringContaining("UnknownTopicOrPartitionException") });
+    expect(Object.fromEntries(await tools.cli.describeTopicConfigs("reconfigured"))).toEqual({ "retention.ms": "3600000" });
+  });
 
-      const shrink = cli.run("kafka-topics", ["--bootstrap-server", cli.bootstrap, "--alter", "--topic", "widened", "--partitions", "3"]);
-      await expect(shrink).rejects.toMatchObject({ stderr: expect.stringContaining("InvalidPartitionsException") });
-      await expect(shrink).rejects.toMatchObject({ stderr: expect.stringContaining("3 would not be an increase") });
-    });
+  it("kafka-consumer-groups --delete removes a group that has no members, once", { timeout: 120_000 }, async () => {
+    await tools.cli.createTopic("read-once", { partitions: 1, replicationFactor: 1 });
+    await tools.cli.produce("read-once", ["a", "b", "c"]);
+    await tools.cli.consume("read-once", { group: "finished", fromBeginning: true, maxMessages: 3, idleTimeoutMs: 30_000 });
+    expect(await tools.cli.listGroups()).toContain("finished");
 
-    it("kafka-configs --alter adds and deletes topic configs that --describe then lists, and refuses bad values", { timeout: 90_000 }, async () => {
-      await cli.createTopic("reconfigured", { partitions: 1, replicationFactor: 1 });
-      await configs("--alter", "--entity-name", "reconfigured", "--add-config", "retention.ms=3600000,segment.ms=7200000");
-      expect(Object.fromEntries(await cli.describeTopicConfigs("reconfigured"))).toEqual({ "retention.ms": "3600000", "segment.ms": "7200000" });
-      await configs("--alter", "--entity-name", "reconfigured", "--delete-config", "segment.ms");
-      expect(Object.fromEntries(await cli.describeTopicConfigs("reconfigured"))).toEqual({ "retention.ms": "3600000" });
+    const groups = (...args: string[]) => outcome(tools.cli.run("kafka-consumer-groups", ["--bootstrap-server", tools.cli.bootstrap, "--delete", ...args]));
+    const deleted = await groups("--group", "finished");
+    expect(deleted.stdout).toContain("Deletion of requested consumer groups ('finished') was successful.");
+    expect(await tools.cli.listGroups()).not.toContain("finished");
+    const again = await groups("--group", "finished");
+    expect(`${again.stdout}${again.stderr}`).toMatch(/Group 'finished' could not be deleted due to: .*GroupIdNotFoundException/);
+  });
 
-      const refused = configs("--alter", "--entity-name", "reconfigured", "--add-config", "min.insync.replicas=0");
-      await expect(refused).rejects.toMatchObject({ stderr: expect.stringContaining("InvalidConfigurationException") });
-      await expect(refused).rejects.toMatchObject({ stderr: expect.stringContaining("Invalid value 0 for configuration min.insync.replicas") });
-      const missing = configs("--alter", "--entity-name", "no-such-topic", "--add-config", "retention.ms=1");
-      await expect(missing).rejects.toMatchObject({ stderr: expect.stringContaining("UnknownTopicOrPartitionException") });
-      expect(Object.fromEntries(await cli.describeTopicConfigs("reconfigured"))).toEqual({ "retention.ms": "3600000" });
-    });
-
-    it("kafka-consumer-groups --delete removes a group that has no members, once", { timeout: 120_000 }, async () => {
-      await cli.createTopic("read-once", { partitions: 1, replicationFactor: 1 });
-      await cli.produce("read-once", ["a", "b", "c"]);
-      await cli.consume("read-once", { group: "finished", fromBeginning: true, maxMessages: 3, idleTimeoutMs: 30_000 });
-      expect(await cli.listGroups()).toContain("finished");
-
-      const groups = (...args: string[]) => outcome(cli.run("kafka-consumer-groups", ["--bootstrap-server", cli.bootstrap, "--delete", ...args]));
-      const deleted = await groups("--group", "finished");
-      expect(deleted.stdout).toContain("Deletion of requested consumer groups ('finished') was successful.");
-      expect(await cli.listGroups()).not.toContain("finished");
-      const again = await groups("--group", "finished");
-      expect(`${again.stdout}${again.stderr}`).toMatch(/Group 'finished' could not be deleted due to: .*GroupIdNotFoundException/);
-    });
-
-    it("kafka-leader-election reports partitions that need no election and refuses unknown ones", { timeout: 90_000 }, async () => {
-      await cli.createTopic("elected", { partitions: 2, replicationFactor: 1 });
-      for (const type of ["preferred", "unclean"]) {
-        const result = await outcome(cli.run("kafka-leader-election", ["--bootstrap-server", cli.bootstrap, "--election-type", type, "--topic", "elected", "--partition", "0"]));
-        expect(result.code).toBe(0);
-        expect(result.stdout).toContain("Valid replica already elected for partitions elected-0");
-      }
-      const all = await outcome(cli.run("kafka-leader-election", ["--bootstrap-server", cli.bootstrap, "--election-type", "preferred", "--all-topic-partitions"]));
-      expect(all.code).toBe(0);
-      expect(all.stdout.trim()).toBe("");
-      const unknown = await outcome(cli.run("kafka-leader-election", ["--bootstrap-server", cli.bootstrap, "--election-type", "preferred", "--topic", "not-there", "--partition", "0"]));
-      expect(unknown.code).toBe(1);
-      expect(unknown.stdout).toContain("Error completing leader election (PREFERRED) for partition: not-there-0: org.apache.kafka.common.errors.UnknownTopicOrPartitionException");
-    });
-  },
-);
+  it("kafka-leader-election reports partitions that need no election and refuses unknown ones", { timeout: 90_000 }, async () => {
+    await tools.cli.createTopic("elected", { partitions: 2, replicationFactor: 1 });
+    for (const type of ["preferred", "unclean"]) {
+      const result = await outcome(tools.cli.run("kafka-leader-election", ["--bootstrap-server", tools.cli.bootstrap, "--election-type", type, "--topic", "elected", "--partition", "0"]));
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("Valid replica already elected for partitions elected-0");
+    }
+    const all = await outcome(tools.cli.run("kafka-leader-election", ["--bootstrap-server", tools.cli.bootstrap, "--election-type", "preferred", "--all-topic-partitions"]));
+    expect(all.code).toBe(0);
+    expect(all.stdout.trim()).toBe("");
+    const unknown = await outcome(tools.cli.run("kafka-leader-election", ["--bootstrap-server", tools.cli.bootstrap, "--election-type", "preferred", "--topic", "not-there", "--partition", "0"]));
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain("Error completing leader election (PREFERRED) for partition: not-there-0: org.apache.kafka.common.errors.UnknownTopicOrPartitionException");
+  });
+});

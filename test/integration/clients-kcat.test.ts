@@ -1,7 +1,6 @@
 // The librdkafka client family (kcat 1.7.1 / librdkafka 2.0.2), with the same assertions against real
 // Kafka 4.3.1 and the reference broker, one node each: metadata, keyed produce and read-back, a balanced
 // group with a rebalance and a resume from committed offsets, the idempotent producer, every codec.
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { partitionForKey } from "../../harness/clients/partitioner.ts";
 import { findProgram } from "../../harness/proc/programs.ts";

@@ -1,6 +1,5 @@
 // The real-Kafka target end to end: a 3-node Apache Kafka 4.3.1 cluster behind Toxiproxy, driven by
 // kafkajs through the proxies — bulk produce/consume, a latency toxic, a proxy down, a SIGKILLed leader.
-import { join } from "node:path";
 import { Partitioners, type Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePortBlock } from "../../harness/proc/ports.ts";

@@ -126,10 +126,10 @@ describe("committed offsets with kafkajs", () => {
     await producer.send({ topic, acks: -1, messages: values.map((value, i) => ({ value, partition: i % partitions })) });
   }
 
-  /** Consumes until `count` values arrived; returns them with their offsets, then stops the consumer. */
+  /** Consumes until `count` values arrived and returns them with their offsets; the consumer stays a member until afterEach stops it. */
   async function consume(groupId: string, topic: string, count: number): Promise<{ value: string; offset: string }[]> {
     const seen: { value: string; offset: string }[] = [];
-    const { consumer } = await startConsumer(groupId, topic, (value, offset) => seen.push({ value, offset }));
+    await startConsumer(groupId, topic, (value, offset) => seen.push({ value, offset }));
     await until(`${count} records in ${groupId}`, SETTLE_MS, async () => seen.length >= count);
     return seen;
   }
