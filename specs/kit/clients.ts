@@ -131,12 +131,32 @@ export async function offsetRanges(target: SpecTarget, topic: string): Promise<M
   });
 }
 
+/** How long readTopic waits for the end offsets to pass the offsets it was told were written. */
+const END_OFFSETS_WAIT_MS = 15_000;
+
+/**
+ * The offset ranges once every partition's end offset is past `through`'s offset for it, or as
+ * they stand after END_OFFSETS_WAIT_MS: a record acknowledged before its followers had it (acks=1)
+ * is readable only once the high watermark passes it. Past the wait, what never became readable
+ * is for the caller's check to report.
+ */
+async function rangesThrough(target: SpecTarget, topic: string, through: ReadonlyMap<number, number>): Promise<Map<number, { start: number; end: number }>> {
+  const deadline = performance.now() + END_OFFSETS_WAIT_MS;
+  for (;;) {
+    const ranges = await offsetRanges(target, topic);
+    if ([...through].every(([p, offset]) => (ranges.get(p)?.end ?? 0) > offset) || performance.now() > deadline) return ranges;
+    await sleep(100);
+  }
+}
+
 /**
  * Every record of the topic from each partition's log start up to its end offset as it stood
  * when the read began, in offset order per partition, read by a consumer of a fresh group.
+ * `through` names, per partition, the highest offset the caller saw acknowledged: the read waits
+ * (a while) until the end offsets pass them.
  */
-export async function readTopic(target: SpecTarget, topic: string, options: { groupId: string; timeoutMs?: number }): Promise<Map<number, ReadRecord[]>> {
-  const ranges = await offsetRanges(target, topic);
+export async function readTopic(target: SpecTarget, topic: string, options: { groupId: string; timeoutMs?: number; through?: ReadonlyMap<number, number> }): Promise<Map<number, ReadRecord[]>> {
+  const ranges = await rangesThrough(target, topic, options.through ?? new Map());
   const read = new Map<number, ReadRecord[]>([...ranges.keys()].map((p) => [p, []]));
   const behind = () => [...ranges].filter(([p, { start, end }]) => end > start && (read.get(p)?.at(-1)?.offset ?? start - 1) < end - 1);
   if (behind().length === 0) return read;
