@@ -1,7 +1,8 @@
 // The data-plane specs (ordering, immutability, key partitioning, retention, discovery, topic
 // administration) pass against a 3-node reference cluster and a 3-node Apache Kafka 4.3.1 cluster,
 // each reached as `kconform run` reaches it. Both start with retention checked every 500 ms (and
-// Kafka's first check not delayed), which the retention specs need to see deletion happen.
+// Kafka's first check not delayed), which the retention specs need to see deletion happen. Each
+// passes alone, and all pass run side by side (broker-discovery, exclusive, alone between them).
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kafkaJsClients } from "../../harness/clients/kafkajs/factory.ts";
@@ -19,7 +20,7 @@ import { orderingWithinPartition } from "../../specs/ordering-within-partition.t
 import { retentionByBytes } from "../../specs/retention-by-bytes.ts";
 import { retentionByTime } from "../../specs/retention-by-time.ts";
 import { retentionUnlimited } from "../../specs/retention-unlimited.ts";
-import { runSpec } from "../../specs/run-spec.ts";
+import { runSpec, runSpecs } from "../../specs/run-spec.ts";
 import { specTargetOf, type Spec, type SpecTarget } from "../../specs/spec.ts";
 import { topicAdministration } from "../../specs/topic-administration.ts";
 import { kafkaToolsMissing, titled } from "./kafka-helpers.ts";
@@ -57,6 +58,13 @@ function specsPass(label: string, start: (runDir: string) => Promise<StartedClus
         expect(result.status).toBe("passed");
       });
     }
+
+    it("all of them side by side, as kconform run runs them: every one passes", { timeout: 120_000 }, async () => {
+      const results = await runSpecs(SPECS, target, { seed: 6_100, concurrency: 4 });
+      const failures = results.filter((result) => result.status !== "passed").map((result) => `${result.name} ${result.status}: ${result.error} (seed ${result.seed})`);
+      expect(failures).toEqual([]);
+      expect(results.map((result) => result.name)).toEqual(SPECS.map((spec) => spec.name));
+    });
   });
 }
 
