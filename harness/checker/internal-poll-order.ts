@@ -1,13 +1,13 @@
 // int-poll-skip and int-nonmonotonic-poll (Jepsen): within one operation, consecutive records
 // polled from a partition must be adjacent in its version order. A rebalance reported by the
 // operation excuses the partitions it moved, as Jepsen's rebalance log does.
-import { evidence, list, plural, type Analysis, type Findings } from "./analysis.ts";
+import { evidence, plural, type Analysis, type Findings } from "./analysis.ts";
 import type { Names } from "./names.ts";
 import { OpPartitions } from "./op-partitions.ts";
 import type { RebalanceFact } from "./op-table.ts";
+import { reportOrderGap } from "./order-gap.ts";
 import type { VersionOrder } from "./version-order.ts";
 
-const SKIPPED_SHOWN = 8;
 
 export const internalPollOrder: Analysis = {
   name: "internal-poll-order",
@@ -47,28 +47,9 @@ function rebalanced(rebalance: readonly RebalanceFact[], partition: number, name
 
 /** Kept out of the loop over records, which then allocates nothing. */
 function reportGap(findings: Findings, name: string, order: VersionOrder, op: number, previous: number, value: number, delta: number): void {
-  if (delta > 1) {
-    findings.report("int-poll-skip", () => {
-      const skipped = order.between(previous, value, SKIPPED_SHOWN);
-      return {
-        explanation: `Op ${op} polled ${previous} and then ${value} from ${name}, skipping ${plural(delta - 1, "record")} between them (${list(skipped)}${delta - 1 > skipped.length ? ", ..." : ""}).`,
-        ops: evidence(op),
-        partition: name,
-        values: [previous, value],
-        delta,
-        skipped,
-      };
-    });
-  } else {
-    findings.report("int-nonmonotonic-poll", () => ({
-      explanation:
-        delta === 0
-          ? `Op ${op} polled ${value} from ${name} twice in a row.`
-          : `Op ${op} polled ${previous} and then ${value} from ${name}, but ${value} is ${plural(-delta, "position")} before ${previous} in the log.`,
-      ops: evidence(op),
-      partition: name,
-      values: [previous, value],
-      delta,
-    }));
-  }
+  reportOrderGap(findings, order, { skip: "int-poll-skip", backwards: "int-nonmonotonic-poll", partition: name, previous, value, delta, ops: evidence(op) }, {
+    skipped: (records) => `Op ${op} polled ${previous} and then ${value} from ${name}, skipping ${plural(delta - 1, "record")} between them (${records}).`,
+    repeated: () => `Op ${op} polled ${value} from ${name} twice in a row.`,
+    backwards: () => `Op ${op} polled ${previous} and then ${value} from ${name}, but ${value} is ${plural(-delta, "position")} before ${previous} in the log.`,
+  });
 }

@@ -1,11 +1,11 @@
 // int-send-skip and int-nonmonotonic-send (Jepsen): within one operation, consecutive sends to a
 // partition should be adjacent and in order. Other producers' records may land between them, so
 // int-send-skip is allowed by default; an inversion never is.
-import { evidence, list, plural, type Analysis, type Findings } from "./analysis.ts";
+import { evidence, plural, type Analysis, type Findings } from "./analysis.ts";
 import { OpPartitions } from "./op-partitions.ts";
+import { reportOrderGap } from "./order-gap.ts";
 import type { VersionOrder } from "./version-order.ts";
 
-const SKIPPED_SHOWN = 8;
 
 export const internalSendOrder: Analysis = {
   name: "internal-send-order",
@@ -34,28 +34,9 @@ export const internalSendOrder: Analysis = {
 
 /** Kept out of the loop, which then allocates nothing. */
 function reportGap(findings: Findings, name: string, order: VersionOrder, op: number, previous: number, value: number, delta: number): void {
-  if (delta > 1) {
-    findings.report("int-send-skip", () => {
-      const skipped = order.between(previous, value, SKIPPED_SHOWN);
-      return {
-        explanation: `Op ${op} sent ${previous} and then ${value} to ${name}, but ${plural(delta - 1, "other record")} landed between them (${list(skipped)}${delta - 1 > skipped.length ? ", ..." : ""}).`,
-        ops: evidence(op),
-        partition: name,
-        values: [previous, value],
-        delta,
-        skipped,
-      };
-    });
-  } else {
-    findings.report("int-nonmonotonic-send", () => ({
-      explanation:
-        delta === 0
-          ? `Op ${op} sent ${previous} and then ${value} to ${name}, yet both sit at the same position of the log.`
-          : `Op ${op} sent ${previous} and then ${value} to ${name}, yet ${value} landed ${plural(-delta, "position")} before ${previous}.`,
-      ops: evidence(op),
-      partition: name,
-      values: [previous, value],
-      delta,
-    }));
-  }
+  reportOrderGap(findings, order, { skip: "int-send-skip", backwards: "int-nonmonotonic-send", partition: name, previous, value, delta, ops: evidence(op) }, {
+    skipped: (records) => `Op ${op} sent ${previous} and then ${value} to ${name}, but ${plural(delta - 1, "other record")} landed between them (${records}).`,
+    repeated: () => `Op ${op} sent ${previous} and then ${value} to ${name}, yet both sit at the same position of the log.`,
+    backwards: () => `Op ${op} sent ${previous} and then ${value} to ${name}, yet ${value} landed ${plural(-delta, "position")} before ${previous}.`,
+  });
 }

@@ -3,14 +3,14 @@
 // the partitions still covered; an indeterminate operation retires the process (Jepsen gives the
 // worker a new process id). kconform adds: rebalance events, seek-to-beginning and crash forget
 // the partitions they touch. (Under subscribe Jepsen allows both anomalies: see catalogue.ts.)
-import { evidence, list, plural, type Analysis, type Findings } from "./analysis.ts";
+import { evidence, plural, type Analysis, type Findings } from "./analysis.ts";
 import { LastSeen } from "./last-seen.ts";
 import type { Names } from "./names.ts";
 import { OpPartitions } from "./op-partitions.ts";
 import { isMembership, isMicroOps, Kind, Outcome } from "./op-table.ts";
+import { reportOrderGap } from "./order-gap.ts";
 import type { VersionOrder } from "./version-order.ts";
 
-const SKIPPED_SHOWN = 8;
 
 export const pollOrder: Analysis = {
   name: "poll-order",
@@ -76,30 +76,9 @@ function reportGap(findings: Findings, names: Names, order: VersionOrder, gap: G
   const { process, previous, previousOp, first, op, delta } = gap;
   const name = names.name(gap.partition);
   const opening = `Process ${process} polled ${previous} from ${name} (op ${previousOp}), and its next poll of ${name} (op ${op})`;
-  if (delta > 1) {
-    findings.report("poll-skip", () => {
-      const skipped = order.between(previous, first, SKIPPED_SHOWN);
-      return {
-        explanation: `${opening} started at ${first}, skipping ${plural(delta - 1, "record")} in between (${list(skipped)}${delta - 1 > skipped.length ? ", ..." : ""}).`,
-        ops: evidence(previousOp, op),
-        partition: name,
-        process,
-        values: [previous, first],
-        delta,
-        skipped,
-      };
-    });
-  } else {
-    findings.report("nonmonotonic-poll", () => ({
-      explanation:
-        delta === 0
-          ? `${opening} returned ${first} again, without a reassignment in between.`
-          : `${opening} went back to ${first}, ${plural(-delta, "position")} before ${previous} in the log, without a reassignment in between.`,
-      ops: evidence(previousOp, op),
-      partition: name,
-      process,
-      values: [previous, first],
-      delta,
-    }));
-  }
+  reportOrderGap(findings, order, { skip: "poll-skip", backwards: "nonmonotonic-poll", partition: name, process, previous, value: first, delta, ops: evidence(previousOp, op) }, {
+    skipped: (records) => `${opening} started at ${first}, skipping ${plural(delta - 1, "record")} in between (${records}).`,
+    repeated: () => `${opening} returned ${first} again, without a reassignment in between.`,
+    backwards: () => `${opening} went back to ${first}, ${plural(-delta, "position")} before ${previous} in the log, without a reassignment in between.`,
+  });
 }
