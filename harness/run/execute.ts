@@ -78,7 +78,7 @@ export async function executePlan(env: RunEnvironment, options: ExecuteOptions):
   const admin = env.clients.admin(env.adminAccess);
   try {
     env.observer?.phase("provision");
-    await provisionTopic(admin, options.topic, options.scenario, brokersOf(env));
+    await provisionTopic(admin, options.topic, options.scenario, brokersOf(env, options.scenario));
     const writer = HistoryWriter.create(options.historyPath, {
       allowed: options.scenario.allowed,
       scenario: options.scenario.name,
@@ -168,7 +168,7 @@ async function runPhases(env: RunEnvironment, options: ExecuteOptions, admin: Cl
   const healProblems = await nemesis.healAll();
   notes.push(...nemesis.notes, ...healProblems.map((problem) => `heal-at-end: ${problem}`));
   const recoveryTimeoutMs = options.recoveryTimeoutMs ?? 90_000;
-  const brokers = brokersOf(env) || scenario.nodes;
+  const brokers = brokersOf(env, scenario);
   const stillMissing = await admin.waitUntilServing(topic, { brokers, minIsr: scenario.topic.replicationFactor, timeoutMs: recoveryTimeoutMs });
   if (stillMissing !== undefined) notes.push(`the cluster did not fully recover within ${recoveryTimeoutMs / 1000} s: ${stillMissing}`);
 
@@ -181,8 +181,9 @@ async function runPhases(env: RunEnvironment, options: ExecuteOptions, admin: Cl
   return { operations, faults: nemesis.faultWindows, notes, readComplete: read.complete, missing: read.missing };
 }
 
-function brokersOf(env: RunEnvironment): number {
-  return env.cluster.nodes.filter((node) => node.roles.includes("broker")).length;
+/** The brokers the cluster should have: those kconform knows of, else as many as the scenario asks. */
+function brokersOf(env: RunEnvironment, scenario: Scenario): number {
+  return env.cluster.nodes.filter((node) => node.roles.includes("broker")).length || scenario.nodes;
 }
 
 /**
@@ -194,7 +195,7 @@ async function provisionTopic(admin: ClusterAdmin, topic: string, scenario: Scen
   try {
     await admin.createTopic({ topic, ...scenario.topic });
   } catch (error) {
-    const missing = await admin.waitUntilServing(topic, { brokers: brokers || scenario.nodes, minIsr: 1, timeoutMs: 30_000 }).catch((why: Error) => why.message);
+    const missing = await admin.waitUntilServing(topic, { brokers, minIsr: 1, timeoutMs: 30_000 }).catch((why: Error) => why.message);
     if (missing !== undefined) throw error;
   }
 }
